@@ -1,0 +1,1 @@
+"""Casebook's rules as plain Python: no Qt, no SQL."""

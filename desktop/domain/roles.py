@@ -1,0 +1,73 @@
+"""Who may do what: the roles and the role x operation table.
+
+The services consult `is_permitted()` before every operation; the UI may use it to
+grey out a button, but never instead of the service's check.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    FRONT_DESK = "front_desk"
+    BUSINESS_MANAGER = "business_manager"
+    HEADTEACHER = "headteacher"
+    TRUST_LEADER = "trust_leader"
+    DATA_PROTECTION_LEAD = "data_protection_lead"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def trust_wide(self) -> bool:
+        """Trust roles see every school; school roles see only the schools they are given."""
+        return self in TRUST_WIDE_ROLES
+
+
+ROLE_LABELS = {
+    Role.FRONT_DESK: "Front desk",
+    Role.BUSINESS_MANAGER: "School business manager",
+    Role.HEADTEACHER: "Headteacher",
+    Role.TRUST_LEADER: "Trust leader (CEO or Chair)",
+    Role.DATA_PROTECTION_LEAD: "Data protection lead / administrator",
+    Role.AUDITOR: "Auditor",
+}
+
+TRUST_WIDE_ROLES = frozenset({Role.TRUST_LEADER, Role.DATA_PROTECTION_LEAD, Role.AUDITOR})
+
+
+class Operation(StrEnum):
+    VIEW_CASES = "view_cases"
+    EDIT_CASES = "edit_cases"
+    EDIT_TRUST = "edit_trust"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
+
+
+_CASEWORK = {Operation.VIEW_CASES, Operation.EDIT_CASES}
+
+PERMISSIONS: dict[Role, frozenset[Operation]] = {
+    # The front desk's narrow "is this visitor barred?" check arrives with case files.
+    Role.FRONT_DESK: frozenset(),
+    Role.BUSINESS_MANAGER: frozenset(_CASEWORK),
+    Role.HEADTEACHER: frozenset(_CASEWORK),
+    Role.TRUST_LEADER: frozenset(_CASEWORK | {Operation.EDIT_TRUST, Operation.VIEW_AUDIT}),
+    Role.DATA_PROTECTION_LEAD: frozenset(
+        _CASEWORK | {Operation.EDIT_TRUST, Operation.MANAGE_USERS, Operation.VIEW_AUDIT}
+    ),
+    Role.AUDITOR: frozenset({Operation.VIEW_CASES, Operation.VIEW_AUDIT}),
+}
+
+
+def is_permitted(role: Role, operation: Operation) -> bool:
+    return operation in PERMISSIONS[role]
+
+
+def visible_school_ids(
+    role: Role, assigned: frozenset[int], all_school_ids: frozenset[int]
+) -> frozenset[int]:
+    """The schools whose cases a user may see."""
+    return all_school_ids if role.trust_wide else assigned & all_school_ids

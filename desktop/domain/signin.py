@@ -1,0 +1,31 @@
+"""Sign-in rules: how long to wait after failures, what a password must be."""
+
+from __future__ import annotations
+
+FREE_ATTEMPTS = 3
+FIRST_DELAY_SECONDS = 2.0
+MAX_DELAY_SECONDS = 300.0
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+
+
+def delay_after_failures(failures: int) -> float:
+    """Seconds to refuse sign-in after `failures` consecutive wrong passwords.
+
+    The first few mistakes cost nothing; after that each failure doubles the wait,
+    up to five minutes, which makes guessing slow without locking anyone out for good.
+    """
+    if failures < FREE_ATTEMPTS:
+        return 0.0
+    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2 ** (failures - FREE_ATTEMPTS))
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is unacceptable, or None when it will do."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters for a password."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters for a password."
+    if password.strip() == "":
+        return "A password cannot be only spaces."
+    return None

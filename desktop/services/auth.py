@@ -1,0 +1,172 @@
+"""Signing in and out, passwords, the recovery key, and "remember me on this device"."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from desktop import secrets
+from desktop.dates import utc_now
+from desktop.domain.signin import delay_after_failures, password_problem
+from desktop.errors import (
+    KeyringUnavailable,
+    NotFound,
+    TooManyAttempts,
+    ValidationError,
+    WrongPassword,
+)
+from desktop.services import audit
+from desktop.services.session import UserSession
+from desktop.services.store import actor_for, find_user, load_keyfile, make_session, open_engine
+from desktop.storage.keyvault import KeyFile
+from desktop.storage.models import User
+
+Clock = Callable[[], float]
+
+
+def check_new_password(password: str, confirm: str | None = None) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem, "password")
+    if confirm is not None and confirm != password:
+        raise ValidationError("The two passwords are not the same.", "confirm")
+
+
+def _throttle(keyfile: KeyFile, username: str, clock: Clock) -> None:
+    failures, last = keyfile.failures(username)
+    wait = delay_after_failures(failures) - (clock() - last)
+    if wait > 0:
+        raise TooManyAttempts(wait)
+
+
+def sign_in(path: Path, *, username: str, password: str, clock: Clock = time.time) -> UserSession:
+    """Open the store with a user's password. Repeated failures earn growing delays."""
+    username = username.strip().lower()
+    keyfile = load_keyfile(path)
+    _throttle(keyfile, username, clock)
+    try:
+        key = keyfile.open_with_password(username, password)
+    except WrongPassword:
+        keyfile.record_failure(username, clock())
+        keyfile.save()
+        raise
+    if keyfile.clear_failures(username):
+        keyfile.save()
+    return _enter(path, keyfile, key, username, method="password")
+
+
+def _enter(path: Path, keyfile: KeyFile, key: bytes, username: str, *, method: str) -> UserSession:
+    engine, sessions = open_engine(path, key, keyfile)
+    try:
+        with sessions.begin() as db:
+            user = find_user(db, username)
+            user.last_signed_in_at = utc_now()
+            actor = actor_for(db, user)
+            audit.record(db, actor, "user.signed_in", detail={"method": method})
+    except BaseException:
+        engine.dispose()
+        raise
+    return make_session(path, keyfile, key, engine, sessions, actor)
+
+
+def sign_out(session: UserSession) -> None:
+    """Lock: record it, then drop the engine and the key."""
+    if session.closed:
+        return
+    with session.transaction() as db:
+        audit.record(db, session.actor, "user.signed_out")
+    session.close()
+
+
+def change_password(
+    session: UserSession, *, current_password: str, new_password: str, confirm: str | None = None
+) -> None:
+    """Rewrap only this user's slot; every other way in keeps working."""
+    check_new_password(new_password, confirm)
+    username = session.actor.username
+    try:
+        session.keyfile.open_with_password(username, current_password)
+    except WrongPassword:
+        raise WrongPassword("Your current password is not right.") from None
+    session.keyfile.set_password(username, new_password, session.db_key)
+    session.keyfile.save()
+    with session.transaction() as db:
+        audit.record(db, session.actor, "user.password_changed")
+
+
+def reset_password_with_recovery_key(
+    path: Path, *, recovery_key: str, username: str, new_password: str, confirm: str | None = None
+) -> UserSession:
+    """When every password is lost: the recovery key opens the store and sets a new one."""
+    check_new_password(new_password, confirm)
+    username = username.strip().lower()
+    keyfile = load_keyfile(path)
+    key = keyfile.open_with_recovery_key(recovery_key)
+    engine, sessions = open_engine(path, key, keyfile)
+    try:
+        with sessions.begin() as db:
+            user = db.scalar(select(User).where(User.username == username))
+            if user is None or not user.active:
+                raise NotFound(f"There is no active user called {username!r} in this store.")
+            keyfile.set_password(username, new_password, key)
+            keyfile.clear_failures(username)
+            keyfile.save()
+            user.last_signed_in_at = utc_now()
+            actor = actor_for(db, user)
+            audit.record(db, actor, "user.password_reset_with_recovery_key")
+    except BaseException:
+        engine.dispose()
+        raise
+    return make_session(path, keyfile, key, engine, sessions, actor)
+
+
+# -- remember me on this device ------------------------------------------------------------
+def remembered_user(path: Path) -> str | None:
+    """The username this device remembers for the store, if its keyring still holds it."""
+    try:
+        keyfile = load_keyfile(path)
+    except Exception:
+        return None
+    device = secrets.load_device(keyfile.store_id)
+    if device is None or not keyfile.has_slot(device.slot_id):
+        return None
+    return device.username
+
+
+def remember_this_device(session: UserSession) -> None:
+    """Let this device's keyring open the store for this user without a password."""
+    if not secrets.keyring_status().secure:
+        raise KeyringUnavailable()
+    forget_this_device(session.path)
+    slot_id, secret = session.keyfile.add_device(session.db_key)
+    device = secrets.RememberedDevice(session.actor.username, slot_id, secret)
+    try:
+        secrets.save_device(session.keyfile.store_id, device)
+    except KeyringUnavailable:
+        session.keyfile.remove_slot(slot_id)
+        raise
+    session.keyfile.save()
+    with session.transaction() as db:
+        audit.record(db, session.actor, "device.remembered")
+
+
+def sign_in_remembered(path: Path) -> UserSession:
+    keyfile = load_keyfile(path)
+    device = secrets.load_device(keyfile.store_id)
+    if device is None:
+        raise WrongPassword("This device is no longer remembered. Sign in with your password.")
+    key = keyfile.open_with_device(device.slot_id, device.secret)
+    return _enter(path, keyfile, key, device.username, method="device")
+
+
+def forget_this_device(path: Path) -> None:
+    """Remove the device slot and the keyring entry; the password still works."""
+    keyfile = load_keyfile(path)
+    device = secrets.load_device(keyfile.store_id)
+    if device is not None and keyfile.has_slot(device.slot_id):
+        keyfile.remove_slot(device.slot_id)
+        keyfile.save()
+    secrets.forget_device(keyfile.store_id)

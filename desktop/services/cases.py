@@ -1,0 +1,228 @@
+"""Case files: listing (page by page, within the user's schools) and opening new ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from desktop.dates import utc_now
+from desktop.domain.cases import CaseStatus, Stage, format_reference
+from desktop.domain.people import Relationship
+from desktop.domain.roles import Operation
+from desktop.domain.text import clean_block, clean_line
+from desktop.errors import NotPermitted, ValidationError
+from desktop.services import audit
+from desktop.services.session import UserSession
+from desktop.storage.models import Case, Person, School, case_schools
+from desktop.storage.search import case_search_clause
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    reference: str
+    subject: str
+    schools: tuple[str, ...]
+    status: str
+    stage: str
+    opened: dt.date
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "reference": self.reference,
+            "subject": self.subject,
+            "schools": list(self.schools),
+            "status": self.status,
+            "stage": self.stage,
+            "opened": self.opened.isoformat(),
+        }
+
+
+def _scoped(
+    session: UserSession, db: Session, *, search: str, school_id: int | None, status: str | None
+) -> Select[tuple[int]]:
+    """Case ids matching the filters, never outside the schools this user may see."""
+    session.require(Operation.VIEW_CASES)
+    query = select(Case.id).join(Person, Case.subject_id == Person.id)
+    visible = session.actor.school_ids
+    if school_id is not None:
+        if visible is not None and school_id not in visible:
+            raise NotPermitted("You cannot see that school's cases.")
+        query = query.where(
+            Case.id.in_(select(case_schools.c.case_id).where(case_schools.c.school_id == school_id))
+        )
+    elif visible is not None:
+        query = query.where(
+            Case.id.in_(select(case_schools.c.case_id).where(case_schools.c.school_id.in_(visible)))
+        )
+    if status:
+        try:
+            query = query.where(Case.status == CaseStatus(status).value)
+        except ValueError:
+            raise ValidationError(f"There is no case status called {status!r}.", "status") from None
+    clause = case_search_clause(db, search[:200]) if search else None
+    if clause is not None:
+        query = query.where(clause)
+    return query
+
+
+def count_cases(
+    session: UserSession,
+    *,
+    search: str = "",
+    school_id: int | None = None,
+    status: str | None = None,
+) -> int:
+    with session.transaction() as db:
+        ids = _scoped(session, db, search=search, school_id=school_id, status=status)
+        return db.scalar(select(func.count()).select_from(ids.subquery())) or 0
+
+
+def list_cases(
+    session: UserSession,
+    *,
+    search: str = "",
+    school_id: int | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[CaseRow]:
+    """One page of cases, newest first."""
+    limit = max(1, min(limit, MAX_PAGE))
+    with session.transaction() as db:
+        ids = _scoped(session, db, search=search, school_id=school_id, status=status)
+        rows = db.execute(
+            ids.add_columns(
+                Case.reference,
+                Person.given_name,
+                Person.family_name,
+                Case.status,
+                Case.stage,
+                Case.opened_on,
+            )
+            .order_by(Case.opened_on.desc(), Case.id.desc())
+            .offset(max(0, offset))
+            .limit(limit)
+        ).all()
+        names = _school_names(db, [r.id for r in rows])
+        return [
+            CaseRow(
+                r.id,
+                r.reference,
+                f"{r.given_name} {r.family_name}".strip(),
+                names.get(r.id, ()),
+                r.status,
+                r.stage,
+                r.opened_on,
+            )
+            for r in rows
+        ]
+
+
+def _school_names(db: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    if not case_ids:
+        return {}
+    found: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in db.execute(
+        select(case_schools.c.case_id, School.name)
+        .join(School, School.id == case_schools.c.school_id)
+        .where(case_schools.c.case_id.in_(case_ids))
+        .order_by(School.name)
+    ):
+        found[case_id].append(name)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def all_cases(session: UserSession, *, status: str | None = None, page: int = 500) -> list[CaseRow]:
+    """Every case the user may see, fetched a page at a time (for exports and the CLI)."""
+    out: list[CaseRow] = []
+    while True:
+        chunk = list_cases(session, status=status, offset=len(out), limit=page)
+        out.extend(chunk)
+        if len(chunk) < page:
+            return out
+
+
+def next_reference(db: Session, year: int) -> tuple[str, int]:
+    last = db.scalar(select(func.max(Case.ref_sequence)).where(Case.ref_year == year)) or 0
+    return format_reference(year, last + 1), last + 1
+
+
+def open_case(
+    session: UserSession,
+    *,
+    given_name: str,
+    family_name: str,
+    relationship: str,
+    school_ids: Sequence[int],
+    opened_on: dt.date,
+    summary: str = "",
+    address: str = "",
+) -> CaseRow:
+    """Open a case on a new subject at one or more of the user's schools."""
+    session.require(Operation.EDIT_CASES)
+    given = clean_line(given_name, field="given_name", label="The first name", max_length=100)
+    family = clean_line(family_name, field="family_name", label="The last name", max_length=100)
+    try:
+        relation = Relationship(relationship)
+    except ValueError:
+        raise ValidationError(
+            "Choose how the person relates to the school.", "relationship"
+        ) from None
+    summary = clean_block(summary, field="summary", label="The summary", max_length=4000)
+    address = clean_block(address, field="address", label="The address", max_length=500)
+    if not school_ids:
+        raise ValidationError("Choose at least one school.", "schools")
+    visible = session.actor.school_ids
+    if visible is not None and not set(school_ids) <= visible:
+        raise NotPermitted("You can only open cases at your own schools.")
+    if opened_on > utc_now().date() + dt.timedelta(days=1):
+        raise ValidationError("A case cannot be opened on a future date.", "opened_on")
+    with session.transaction() as db:
+        schools = db.scalars(select(School).where(School.id.in_(school_ids))).all()
+        if len(schools) != len(set(school_ids)):
+            raise ValidationError("One of those schools no longer exists.", "schools")
+        now = utc_now()
+        person = Person(
+            trust_id=schools[0].trust_id,
+            given_name=given,
+            family_name=family,
+            relation=relation.value,
+            address=address,
+            created_at=now,
+        )
+        db.add(person)
+        db.flush()
+        reference, sequence = next_reference(db, opened_on.year)
+        case = Case(
+            reference=reference,
+            ref_year=opened_on.year,
+            ref_sequence=sequence,
+            subject_id=person.id,
+            status=CaseStatus.OPEN.value,
+            stage=Stage.CONCERN_LOGGED.value,
+            summary=summary,
+            opened_on=opened_on,
+            created_by_id=session.actor.user_id,
+            created_at=now,
+        )
+        case.schools = list(schools)
+        db.add(case)
+        db.flush()
+        audit.record(db, session.actor, "case.opened", case_id=case.id)
+        return CaseRow(
+            case.id,
+            reference,
+            person.full_name,
+            tuple(sorted(s.name for s in schools)),
+            case.status,
+            case.stage,
+            opened_on,
+        )

@@ -1,0 +1,84 @@
+"""An open store and the user signed in to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.domain.roles import Operation, Role, is_permitted
+from desktop.errors import NotPermitted
+from desktop.storage.keyvault import KeyFile
+from desktop.storage.models import School
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, and which schools' cases they may see (None: every school)."""
+
+    user_id: int
+    username: str
+    full_name: str
+    role: Role
+    school_ids: frozenset[int] | None
+
+    @property
+    def role_label(self) -> str:
+        return self.role.label
+
+
+@dataclass
+class UserSession:
+    """The handle the UI and CLI hold after signing in. Close it to lock the store."""
+
+    path: Path
+    keyfile: KeyFile
+    engine: Engine
+    sessions: sessionmaker[Session]
+    actor: Actor
+    db_key: bytes = field(default=b"", repr=False)
+    _closed: bool = field(default=False, repr=False)
+
+    def require(self, operation: Operation) -> None:
+        if not is_permitted(self.actor.role, operation):
+            raise NotPermitted(
+                f"{self.actor.role.label} accounts cannot {_OPERATION_WORDS[operation]}."
+            )
+
+    def can(self, operation: Operation) -> bool:
+        return is_permitted(self.actor.role, operation)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One service operation: all of it is committed, or none of it."""
+        with self.sessions.begin() as db:
+            yield db
+
+    def visible_schools(self, db: Session) -> list[int]:
+        ids = db.scalars(select(School.id).where(School.active.is_(True))).all()
+        if self.actor.school_ids is None:
+            return list(ids)
+        return [i for i in ids if i in self.actor.school_ids]
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        if not self._closed:
+            self.engine.dispose()
+            self.db_key = b""
+            self._closed = True
+
+
+_OPERATION_WORDS = {
+    Operation.VIEW_CASES: "see case files",
+    Operation.EDIT_CASES: "change case files",
+    Operation.EDIT_TRUST: "change the trust's details or schools",
+    Operation.MANAGE_USERS: "manage user accounts",
+    Operation.VIEW_AUDIT: "see the audit trail",
+}

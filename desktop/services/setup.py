@@ -1,0 +1,159 @@
+"""Creating a new case store: the trust, its schools, the first administrator, the keys."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.dates import utc_now
+from desktop.domain.incidents import DEFAULT_BEHAVIOUR_CATEGORIES
+from desktop.domain.roles import Role
+from desktop.domain.text import clean_block, clean_line, clean_username
+from desktop.errors import StoreExists, ValidationError
+from desktop.services import audit
+from desktop.services.auth import check_new_password
+from desktop.services.session import UserSession
+from desktop.services.store import STORE_ID_KEY, actor_for, make_session, store_exists
+from desktop.services.trust import check_logo
+from desktop.storage import migrate
+from desktop.storage.engine import configure_new_database, make_engine, session_factory
+from desktop.storage.keyvault import KeyFile, keys_path_for, new_database_key
+from desktop.storage.models import BehaviourCategory, School, StoreMeta, Trust, User
+
+
+@dataclass(frozen=True)
+class SchoolDraft:
+    name: str
+    address: str = ""
+    headteacher_name: str = ""
+
+
+@dataclass(frozen=True)
+class TrustDraft:
+    name: str
+    address: str = ""
+    logo: bytes | None = None
+    schools: Sequence[SchoolDraft] = ()
+
+
+@dataclass(frozen=True)
+class AdminDraft:
+    username: str
+    full_name: str
+    password: str
+    confirm: str | None = None
+
+
+@dataclass
+class SetupResult:
+    session: UserSession
+    recovery_key: str
+
+
+def clean_trust(draft: TrustDraft) -> TrustDraft:
+    """Check every field a person typed; raise ValidationError naming the first bad one."""
+    schools = tuple(
+        SchoolDraft(
+            clean_line(s.name, field="school_name", label="A school's name"),
+            clean_block(s.address, field="school_address", label="A school's address"),
+            clean_line(
+                s.headteacher_name,
+                field="headteacher",
+                label="A headteacher's name",
+                required=False,
+            ),
+        )
+        for s in draft.schools
+    )
+    if not schools:
+        raise ValidationError("Add at least one school.", "schools")
+    names = [s.name.casefold() for s in schools]
+    if len(set(names)) != len(names):
+        raise ValidationError("Two schools have the same name.", "schools")
+    if draft.logo is not None:
+        check_logo(draft.logo)
+    return TrustDraft(
+        clean_line(draft.name, field="trust_name", label="The trust's name"),
+        clean_block(draft.address, field="trust_address", label="The trust's address"),
+        draft.logo,
+        schools,
+    )
+
+
+def clean_admin(draft: AdminDraft) -> AdminDraft:
+    username = clean_username(draft.username)
+    full_name = clean_line(draft.full_name, field="full_name", label="Your full name")
+    check_new_password(draft.password, draft.confirm)
+    return AdminDraft(username, full_name, draft.password)
+
+
+def create_store(
+    path: Path,
+    *,
+    trust: TrustDraft,
+    admin: AdminDraft,
+    admin_role: Role = Role.DATA_PROTECTION_LEAD,
+) -> SetupResult:
+    """Make a new encrypted store. On any failure nothing is left behind."""
+    trust = clean_trust(trust)
+    admin = clean_admin(admin)
+    if path.exists() or keys_path_for(path).exists() or store_exists(path):
+        raise StoreExists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = new_database_key()
+    keyfile = KeyFile.create(keys_path_for(path))
+    engine = make_engine(path, key)
+    try:
+        configure_new_database(engine)
+        migrate.upgrade(engine)
+        sessions = session_factory(engine)
+        with sessions.begin() as db:
+            db.add(StoreMeta(key=STORE_ID_KEY, value=keyfile.store_id))
+            now = utc_now()
+            row = Trust(
+                name=trust.name,
+                address=trust.address,
+                logo=trust.logo,
+                logo_media_type=check_logo(trust.logo) if trust.logo else None,
+                created_at=now,
+            )
+            db.add(row)
+            db.flush()
+            for school in trust.schools:
+                db.add(
+                    School(
+                        trust_id=row.id,
+                        name=school.name,
+                        address=school.address,
+                        headteacher_name=school.headteacher_name,
+                    )
+                )
+            for position, name in enumerate(DEFAULT_BEHAVIOUR_CATEGORIES):
+                db.add(BehaviourCategory(trust_id=row.id, name=name, position=position))
+            user = User(
+                username=admin.username,
+                full_name=admin.full_name,
+                role=admin_role.value,
+                created_at=now,
+                last_signed_in_at=now,
+            )
+            db.add(user)
+            db.flush()
+            actor = actor_for(db, user)
+            audit.record(db, actor, "store.created", detail={"schools": len(trust.schools)})
+        keyfile.set_password(admin.username, admin.password, key)
+        recovery_key = keyfile.set_recovery(key)
+        keyfile.save()
+    except BaseException:
+        engine.dispose()
+        _remove_store_files(path)
+        raise
+    return SetupResult(make_session(path, keyfile, key, engine, sessions, actor), recovery_key)
+
+
+def _remove_store_files(path: Path) -> None:
+    for candidate in (path, keys_path_for(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()

@@ -1,0 +1,102 @@
+"""User accounts: each has a role, the schools they may see, and a key slot."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from desktop.dates import utc_now
+from desktop.domain.roles import Operation, Role
+from desktop.domain.text import clean_line, clean_username
+from desktop.errors import NotFound, NotPermitted, ValidationError
+from desktop.services import audit
+from desktop.services.auth import check_new_password
+from desktop.services.session import UserSession
+from desktop.storage.models import School, User
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    schools: tuple[str, ...]
+    active: bool
+
+
+def _info(user: User) -> UserInfo:
+    return UserInfo(
+        user.id,
+        user.username,
+        user.full_name,
+        Role(user.role),
+        tuple(s.name for s in user.schools),
+        user.active,
+    )
+
+
+def list_users(session: UserSession) -> list[UserInfo]:
+    session.require(Operation.MANAGE_USERS)
+    with session.transaction() as db:
+        return [_info(u) for u in db.scalars(select(User).order_by(User.username))]
+
+
+def add_user(
+    session: UserSession,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    school_ids: Sequence[int] = (),
+    password: str,
+) -> UserInfo:
+    """Create an account and its key slot. School roles need at least one school."""
+    session.require(Operation.MANAGE_USERS)
+    username = clean_username(username)
+    full_name = clean_line(full_name, field="full_name", label="The full name")
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise ValidationError("Choose a role from the list.", "role") from None
+    check_new_password(password)
+    if not role_value.trust_wide and not school_ids:
+        raise ValidationError("Choose the schools this person works for.", "schools")
+    with session.transaction() as db:
+        if db.scalar(select(User.id).where(User.username == username)) is not None:
+            raise ValidationError("That username is already taken.", "username")
+        schools = db.scalars(select(School).where(School.id.in_(school_ids))).all()
+        if len(schools) != len(set(school_ids)):
+            raise ValidationError("One of those schools no longer exists.", "schools")
+        user = User(
+            username=username,
+            full_name=full_name,
+            role=role_value.value,
+            created_at=utc_now(),
+            schools=[] if role_value.trust_wide else list(schools),
+        )
+        db.add(user)
+        db.flush()
+        audit.record(db, session.actor, "user.added", detail={"user_id": user.id, "role": role})
+        # The slot is written last: if the file cannot be saved, the transaction rolls back.
+        session.keyfile.set_password(username, password, session.db_key)
+        session.keyfile.save()
+        return _info(user)
+
+
+def remove_user(session: UserSession, *, username: str) -> None:
+    """Switch the account off and delete its key slot: its password no longer opens anything."""
+    session.require(Operation.MANAGE_USERS)
+    username = username.strip().lower()
+    if username == session.actor.username:
+        raise NotPermitted("You cannot remove your own account while signed in to it.")
+    with session.transaction() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"There is no user called {username!r}.")
+        user.active = False
+        audit.record(db, session.actor, "user.removed", detail={"user_id": user.id})
+        session.keyfile.remove_user(username)
+        session.keyfile.save()

@@ -1,0 +1,4 @@
+"""Storage: SQLAlchemy models, the SQLCipher engine, the key vault and migrations.
+
+Only `desktop.services` imports this package.
+"""

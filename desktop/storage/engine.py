@@ -1,0 +1,82 @@
+"""The SQLCipher engine: a raw random key, set first on every connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from desktop.errors import StoreDamaged
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != 32:
+        raise ValueError("the database key must be 32 bytes")
+    # Only hex digits of random bytes reach this statement; never text a person typed.
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def make_engine(path: Path, key: bytes) -> Engine:
+    """An engine whose every connection is keyed, quiet on failure, and strict."""
+    key_sql = _key_pragma(key)
+
+    def connect() -> sqlcipher3.Connection:
+        conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute(key_sql)
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return conn
+
+    engine = create_engine(
+        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=2, max_overflow=2
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # type: ignore[no-untyped-def]
+        # The driver's own transaction handling is off (isolation_level=None); begin here so
+        # reads and writes in one service call share one transaction.
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def configure_new_database(engine: Engine) -> None:
+    """Settings kept in the file itself, made once when the store is created."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def probe(engine: Engine) -> None:
+    """Read the schema once: a key that does not fit shows up here, not at a later query.
+
+    The key came out of an authenticated key slot, so a failure here means the database
+    file is damaged or is not the one the key file belongs to.
+    """
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()
+    except DatabaseError:
+        engine.dispose()
+        raise StoreDamaged() from None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def looks_like_plain_sqlite(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(16) == SQLITE_HEADER

@@ -1,0 +1,1 @@
+"""Qt widgets: windows and dialogs. No business rules and no SQL live here."""

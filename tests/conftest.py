@@ -1,0 +1,93 @@
+"""Shared fixtures: fast key derivation, an isolated home, a ready-made store."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import datetime as dt  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import keyring  # noqa: E402
+import keyring.backend  # noqa: E402
+import pytest  # noqa: E402
+
+import desktop.storage.keyvault as keyvault  # noqa: E402
+from desktop.services.setup import AdminDraft, SchoolDraft, SetupResult, TrustDraft, create_store  # noqa: E402
+
+# Argon2id at full strength costs ~0.3 s per password; tests use a cheap setting. Each slot
+# records its own parameters, so production stores are unaffected.
+FAST_KDF = keyvault.KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
+ADMIN_PASSWORD = "admin password 1"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A secure-looking keyring held in memory, for the "remember me" path."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Cheap KDF, no real keyring, and platformdirs pointed into tmp_path."""
+    monkeypatch.setattr(keyvault, "DEFAULT_KDF", FAST_KDF)
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+    monkeypatch.delenv("CASEBOOK_PASSWORD", raising=False)
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring() -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    return backend
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "trust.casebook"
+
+
+@pytest.fixture
+def new_store(store_path: Path) -> Iterator[SetupResult]:
+    """A two-school trust with an administrator `admin`, signed in."""
+    result = create_store(
+        store_path,
+        trust=TrustDraft(
+            "Oakfield Learning Trust",
+            "1 High Street\nOakfield\nOK1 2AB",
+            None,
+            (SchoolDraft("Ash Primary", "Ash Lane", "Ann Ash"), SchoolDraft("Birch Academy")),
+        ),
+        admin=AdminDraft("admin", "Alex Admin", ADMIN_PASSWORD),
+    )
+    yield result
+    result.session.close()
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date(2026, 11, 24)
