@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,14 @@ from desktop.services.store import STORE_ID_KEY, actor_for, make_session, store_
 from desktop.services.trust import check_logo
 from desktop.storage import migrate
 from desktop.storage.engine import configure_new_database, make_engine, session_factory
-from desktop.storage.keyvault import KeyFile, keys_path_for, new_database_key
+from desktop.storage.keyvault import (
+    RECOVERY_KEY_BYTES,
+    KeyFile,
+    format_recovery_key,
+    keys_path_for,
+    new_database_key,
+    parse_recovery_key,
+)
 from desktop.storage.models import BehaviourCategory, School, StoreMeta, Trust, User
 
 
@@ -95,8 +103,13 @@ def create_store(
     trust: TrustDraft,
     admin: AdminDraft,
     admin_role: Role = Role.DATA_PROTECTION_LEAD,
+    recovery_key: str | None = None,
 ) -> SetupResult:
-    """Make a new encrypted store. On any failure nothing is left behind."""
+    """Make a new encrypted store. On any failure nothing is left behind.
+
+    `recovery_key` (from `new_recovery_key()`) lets a wizard show and print the key before
+    the store exists; without it a fresh key is made and returned.
+    """
     trust = clean_trust(trust)
     admin = clean_admin(admin)
     if path.exists() or keys_path_for(path).exists() or store_exists(path):
@@ -144,13 +157,19 @@ def create_store(
             actor = actor_for(db, user)
             audit.record(db, actor, "store.created", detail={"schools": len(trust.schools)})
         keyfile.set_password(admin.username, admin.password, key)
-        recovery_key = keyfile.set_recovery(key)
+        recovery_raw = parse_recovery_key(recovery_key) if recovery_key else None
+        recovery_key = keyfile.set_recovery(key, recovery_raw)
         keyfile.save()
     except BaseException:
         engine.dispose()
         _remove_store_files(path)
         raise
     return SetupResult(make_session(path, keyfile, key, engine, sessions, actor), recovery_key)
+
+
+def new_recovery_key() -> str:
+    """A fresh recovery key in its printed form (eight groups of four)."""
+    return format_recovery_key(secrets.token_bytes(RECOVERY_KEY_BYTES))
 
 
 def _remove_store_files(path: Path) -> None:
