@@ -21,7 +21,7 @@ from desktop.errors import (
 from desktop.services import audit
 from desktop.services.session import UserSession
 from desktop.services.store import actor_for, find_user, load_keyfile, make_session, open_engine
-from desktop.storage.keyvault import KeyFile
+from desktop.storage.keyvault import KeyFile, editing
 from desktop.storage.models import User
 
 Clock = Callable[[], float]
@@ -50,11 +50,12 @@ def sign_in(path: Path, *, username: str, password: str, clock: Clock = time.tim
     try:
         key = keyfile.open_with_password(username, password)
     except WrongPassword:
-        keyfile.record_failure(username, clock())
-        keyfile.save()
+        with editing(keyfile.path) as current:
+            current.record_failure(username, clock())
         raise
-    if keyfile.clear_failures(username):
-        keyfile.save()
+    if keyfile.failures(username)[0]:
+        with editing(keyfile.path) as current:
+            current.clear_failures(username)
     return _enter(path, keyfile, key, username, method="password")
 
 
@@ -87,12 +88,12 @@ def change_password(
     """Rewrap only this user's slot; every other way in keeps working."""
     check_new_password(new_password, confirm)
     username = session.actor.username
-    try:
-        session.keyfile.open_with_password(username, current_password)
-    except WrongPassword:
-        raise WrongPassword("Your current password is not right.") from None
-    session.keyfile.set_password(username, new_password, session.db_key)
-    session.keyfile.save()
+    with editing(session.keyfile.path) as keyfile:
+        try:
+            keyfile.open_with_password(username, current_password)
+        except WrongPassword:
+            raise WrongPassword("Your current password is not right.") from None
+        keyfile.set_password(username, new_password, session.db_key)
     with session.transaction() as db:
         audit.record(db, session.actor, "user.password_changed")
 
@@ -111,9 +112,9 @@ def reset_password_with_recovery_key(
             user = db.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
                 raise NotFound(f"There is no active user called {username!r} in this store.")
-            keyfile.set_password(username, new_password, key)
-            keyfile.clear_failures(username)
-            keyfile.save()
+            with editing(keyfile.path) as current:
+                current.set_password(username, new_password, key)
+                current.clear_failures(username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.password_reset_with_recovery_key")
@@ -141,14 +142,11 @@ def remember_this_device(session: UserSession) -> None:
     if not secrets.keyring_status().secure:
         raise KeyringUnavailable()
     forget_this_device(session.path)
-    slot_id, secret = session.keyfile.add_device(session.db_key)
-    device = secrets.RememberedDevice(session.actor.username, slot_id, secret)
-    try:
-        secrets.save_device(session.keyfile.store_id, device)
-    except KeyringUnavailable:
-        session.keyfile.remove_slot(slot_id)
-        raise
-    session.keyfile.save()
+    with editing(session.keyfile.path) as keyfile:
+        slot_id, secret = keyfile.add_device(session.db_key)
+        # If the keyring refuses, the block raises and the new slot is never saved.
+        device = secrets.RememberedDevice(session.actor.username, slot_id, secret)
+        secrets.save_device(keyfile.store_id, device)
     with session.transaction() as db:
         audit.record(db, session.actor, "device.remembered")
 
@@ -167,6 +165,6 @@ def forget_this_device(path: Path) -> None:
     keyfile = load_keyfile(path)
     device = secrets.load_device(keyfile.store_id)
     if device is not None and keyfile.has_slot(device.slot_id):
-        keyfile.remove_slot(device.slot_id)
-        keyfile.save()
+        with editing(keyfile.path) as current:
+            current.remove_slot(device.slot_id)
     secrets.forget_device(keyfile.store_id)

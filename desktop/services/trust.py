@@ -105,7 +105,7 @@ def update_trust(
 def list_schools(session: UserSession, *, include_inactive: bool = False) -> list[SchoolInfo]:
     """The schools this user may see, by name."""
     with session.transaction() as db:
-        query = select(School).order_by(School.name)
+        query = select(School).order_by(func.lower(School.name), School.id)
         if not include_inactive:
             query = query.where(School.active.is_(True))
         if session.actor.school_ids is not None:
@@ -165,6 +165,8 @@ def get_preferences(session: UserSession) -> Preferences:
     try:
         data = json.loads(raw or "{}")
     except ValueError:
+        data = {}
+    if not isinstance(data, dict):
         data = {}
     prefs = Preferences()
     if data.get("default_status") in ("", *(s.value for s in CaseStatus)):

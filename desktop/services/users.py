@@ -14,6 +14,7 @@ from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services import audit
 from desktop.services.auth import check_new_password
 from desktop.services.session import UserSession
+from desktop.storage.keyvault import editing
 from desktop.storage.models import School, User
 
 
@@ -81,8 +82,8 @@ def add_user(
         db.flush()
         audit.record(db, session.actor, "user.added", detail={"user_id": user.id, "role": role})
         # The slot is written last: if the file cannot be saved, the transaction rolls back.
-        session.keyfile.set_password(username, password, session.db_key)
-        session.keyfile.save()
+        with editing(session.keyfile.path) as keyfile:
+            keyfile.set_password(username, password, session.db_key)
         return _info(user)
 
 
@@ -98,5 +99,5 @@ def remove_user(session: UserSession, *, username: str) -> None:
             raise NotFound(f"There is no user called {username!r}.")
         user.active = False
         audit.record(db, session.actor, "user.removed", detail={"user_id": user.id})
-        session.keyfile.remove_user(username)
-        session.keyfile.save()
+        with editing(session.keyfile.path) as keyfile:
+            keyfile.remove_user(username)

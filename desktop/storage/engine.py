@@ -22,6 +22,10 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def make_engine(path: Path, key: bytes) -> Engine:
     """An engine whose every connection is keyed, quiet on failure, and strict."""
     key_sql = _key_pragma(key)
@@ -33,10 +37,18 @@ def make_engine(path: Path, key: bytes) -> Engine:
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA busy_timeout = 5000")
+        # SQLite's lower() folds only A-Z; searches need the same folding as Python's.
+        conn.create_function("casefold", 1, _casefold, deterministic=True)
         return conn
 
+    # module= makes SQLAlchemy wrap sqlcipher3's exceptions (DatabaseError and friends).
     engine = create_engine(
-        "sqlite://", creator=connect, poolclass=QueuePool, pool_size=2, max_overflow=2
+        "sqlite://",
+        module=sqlcipher3.dbapi2,
+        creator=connect,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
     )
 
     @event.listens_for(engine, "begin")

@@ -18,6 +18,8 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,69 @@ def _hkdf(secret: bytes, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
 
 
+_MAX_KDF = KdfParams(time_cost=20, memory_kib=4 * 1024 * 1024, parallelism=64)
+
+
+def _check_structure(data: Any) -> None:
+    """Refuse anything but a well-formed key file, so later code can trust its shape."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ValueError("not a key file")
+    if not isinstance(data.get("version"), int):
+        raise ValueError("no version")
+    if data["version"] > VERSION:
+        raise StoreDamaged(
+            "This case store was made by a newer version of Casebook. Update Casebook."
+        )
+    if not isinstance(data.get("store_id"), str) or not isinstance(data.get("slots"), dict):
+        raise ValueError("no store id or slots")
+    _unb64(data["lookup_salt"])
+    for slot_id, slot in data["slots"].items():
+        if not isinstance(slot_id, str) or not isinstance(slot, dict):
+            raise ValueError("bad slot")
+        if slot.get("kind") not in ("password", "recovery", "device"):
+            raise ValueError("bad slot kind")
+        _unb64(slot["nonce"])
+        _unb64(slot["wrapped"])
+        kdf = slot["kdf"]
+        if not isinstance(kdf, dict):
+            raise ValueError("bad kdf")
+        _unb64(kdf["salt"])
+        if kdf.get("name") == "argon2id":
+            for name, top in (
+                ("time_cost", _MAX_KDF.time_cost),
+                ("memory_kib", _MAX_KDF.memory_kib),
+                ("parallelism", _MAX_KDF.parallelism),
+            ):
+                value = kdf.get(name)
+                if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                    raise ValueError("bad kdf cost")
+            if kdf["memory_kib"] < 8 * kdf["parallelism"]:
+                raise ValueError("bad kdf memory")
+        elif kdf.get("name") != "hkdf-sha256":
+            raise ValueError("unknown kdf")
+    throttle = data.setdefault("throttle", {})
+    if not isinstance(throttle, dict) or not all(
+        isinstance(v, dict)
+        and isinstance(v.get("failures", 0), int)
+        and isinstance(v.get("last", 0.0), int | float)
+        for v in throttle.values()
+    ):
+        raise ValueError("bad throttle")
+
+
+@contextmanager
+def editing(path: Path) -> Iterator[KeyFile]:
+    """Reload the key file, let the caller change it, save it: no stale copy wins.
+
+    Every change to slots goes through here, so a change made elsewhere since sign-in (a
+    forgotten device, a failed attempt) is never overwritten by an older copy in memory.
+    If the block raises, nothing is saved.
+    """
+    keyfile = KeyFile.load(path)
+    yield keyfile
+    keyfile.save()
+
+
 class KeyFile:
     """The slots of one store, loaded from and saved atomically to `<store>.keys`."""
 
@@ -130,14 +195,7 @@ class KeyFile:
             ) from exc
         try:
             data = json.loads(raw.decode("utf-8"))
-            if data.get("format") != FORMAT or not isinstance(data.get("slots"), dict):
-                raise ValueError("not a key file")
-            if data.get("version", 0) > VERSION:
-                raise StoreDamaged(
-                    "This case store was made by a newer version of Casebook. Update Casebook."
-                )
-            data.setdefault("throttle", {})
-            _unb64(data["lookup_salt"])
+            _check_structure(data)
         except StoreDamaged:
             raise
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:

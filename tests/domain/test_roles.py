@@ -1,0 +1,76 @@
+"""The role x operation table: who may see, change and administer what."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.roles import (
+    PERMISSIONS,
+    ROLE_LABELS,
+    Operation,
+    Role,
+    is_permitted,
+    visible_school_ids,
+)
+
+
+def test_every_role_has_a_label_and_a_permission_row() -> None:
+    for role in Role:
+        assert role.label == ROLE_LABELS[role]
+        assert role.label.strip()
+        assert role in PERMISSIONS
+
+
+@pytest.mark.parametrize(
+    ("role", "trust_wide"),
+    [
+        (Role.FRONT_DESK, False),
+        (Role.BUSINESS_MANAGER, False),
+        (Role.HEADTEACHER, False),
+        (Role.TRUST_LEADER, True),
+        (Role.DATA_PROTECTION_LEAD, True),
+        (Role.AUDITOR, True),
+    ],
+)
+def test_trust_wide_roles(role: Role, trust_wide: bool) -> None:
+    assert role.trust_wide is trust_wide
+
+
+def test_front_desk_has_no_case_access() -> None:
+    assert not is_permitted(Role.FRONT_DESK, Operation.VIEW_CASES)
+    assert not is_permitted(Role.FRONT_DESK, Operation.EDIT_CASES)
+    assert PERMISSIONS[Role.FRONT_DESK] == frozenset()
+
+
+def test_auditor_reads_but_never_edits() -> None:
+    assert is_permitted(Role.AUDITOR, Operation.VIEW_CASES)
+    assert is_permitted(Role.AUDITOR, Operation.VIEW_AUDIT)
+    for operation in (Operation.EDIT_CASES, Operation.EDIT_TRUST, Operation.MANAGE_USERS):
+        assert not is_permitted(Role.AUDITOR, operation)
+
+
+def test_only_the_data_protection_lead_manages_users() -> None:
+    managers = {role for role in Role if is_permitted(role, Operation.MANAGE_USERS)}
+    assert managers == {Role.DATA_PROTECTION_LEAD}
+
+
+def test_school_roles_do_casework_but_not_trust_settings_or_audit() -> None:
+    for role in (Role.BUSINESS_MANAGER, Role.HEADTEACHER):
+        assert is_permitted(role, Operation.VIEW_CASES)
+        assert is_permitted(role, Operation.EDIT_CASES)
+        assert not is_permitted(role, Operation.EDIT_TRUST)
+        assert not is_permitted(role, Operation.VIEW_AUDIT)
+        assert not is_permitted(role, Operation.MANAGE_USERS)
+
+
+def test_trust_leader_edits_trust_and_sees_audit() -> None:
+    assert is_permitted(Role.TRUST_LEADER, Operation.EDIT_TRUST)
+    assert is_permitted(Role.TRUST_LEADER, Operation.VIEW_AUDIT)
+
+
+def test_visible_school_ids() -> None:
+    everything = frozenset({1, 2, 3})
+    assert visible_school_ids(Role.TRUST_LEADER, frozenset(), everything) == everything
+    assert visible_school_ids(Role.BUSINESS_MANAGER, frozenset({1}), everything) == {1}
+    # An assignment to a school that no longer exists grants nothing.
+    assert visible_school_ids(Role.HEADTEACHER, frozenset({2, 9}), everything) == {2}

@@ -1,0 +1,53 @@
+"""Sign-in delays and password rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.domain.signin import (
+    FIRST_DELAY_SECONDS,
+    FREE_ATTEMPTS,
+    MAX_DELAY_SECONDS,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    delay_after_failures,
+    password_problem,
+)
+
+
+def test_first_failures_cost_nothing() -> None:
+    for failures in range(FREE_ATTEMPTS):
+        assert delay_after_failures(failures) == 0.0
+
+
+def test_delay_starts_then_doubles() -> None:
+    assert delay_after_failures(FREE_ATTEMPTS) == FIRST_DELAY_SECONDS
+    assert delay_after_failures(FREE_ATTEMPTS + 1) == FIRST_DELAY_SECONDS * 2
+    assert delay_after_failures(FREE_ATTEMPTS + 2) == FIRST_DELAY_SECONDS * 4
+
+
+def test_delay_never_shrinks_and_caps() -> None:
+    delays = [delay_after_failures(n) for n in range(60)]
+    assert delays == sorted(delays)
+    assert max(delays) == MAX_DELAY_SECONDS
+    assert delay_after_failures(1000) == MAX_DELAY_SECONDS
+
+
+def test_delay_survives_a_very_long_guessing_run() -> None:
+    assert delay_after_failures(1027) == MAX_DELAY_SECONDS
+    assert delay_after_failures(10_000) == MAX_DELAY_SECONDS
+
+
+def test_acceptable_password() -> None:
+    assert password_problem("x" * MIN_PASSWORD_LENGTH) is None
+    assert password_problem("correct horse battery") is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["", "short", "x" * (MIN_PASSWORD_LENGTH - 1), " " * 20, "x" * (MAX_PASSWORD_LENGTH + 1)],
+)
+def test_unacceptable_passwords_say_why(password: str) -> None:
+    problem = password_problem(password)
+    assert problem
+    assert problem.endswith(".")
