@@ -1,0 +1,437 @@
+"""The main window: the case list with its search and filters, locking, and the menus."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
+
+import desktop
+from desktop.domain.signin import MIN_PASSWORD_LENGTH
+from desktop.errors import CasebookError
+from desktop.services import auth
+from desktop.services import trust as trust_service
+from desktop.services.session import UserSession
+from desktop.ui import case_table_model as columns
+from desktop.ui.case_table_model import CaseTableModel
+from desktop.ui.forms import child, load_form
+from desktop.ui.help_dialog import HelpDialog
+from desktop.ui.icons import icon
+from desktop.ui.messages import Messenger
+from desktop.ui.settings_dialog import SettingsDialog
+from desktop.ui.signin_dialog import SignInDialog
+from desktop.ui.window_state import restore_layout, save_layout, window_state
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250
+STATE_KEY = "main_window"
+STATUS_CHOICES = (("Open", "open"), ("Closed", "closed"), ("All statuses", ""))
+ALL_SCHOOLS = "All my schools"
+NOT_PERMITTED_NOTE = (
+    "The case list is for casework roles: school business managers, headteachers, trust "
+    "leaders and the data protection lead. The front desk's check on whether a visitor is "
+    "barred will arrive with case files in a later version of Casebook."
+)
+
+
+def count_text(total: int) -> str:
+    return f"{total:,} case" if total == 1 else f"{total:,} cases"
+
+
+class ChangePasswordDialog(QDialog):
+    """Asks for the current password and a new one, then changes only this user's slot."""
+
+    def __init__(self, session: UserSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("changePasswordDialog")
+        self.setWindowTitle("Change password")
+        self.setWindowIcon(icon("key"))
+        load_form("change_password_dialog", self)
+        intro = child(self, QLabel, "introLabel")
+        intro.setText(f"Use at least {MIN_PASSWORD_LENGTH} characters. {intro.text()}")
+        self.current_edit = child(self, QLineEdit, "currentPasswordEdit")
+        self.new_edit = child(self, QLineEdit, "newPasswordEdit")
+        self.confirm_edit = child(self, QLineEdit, "confirmPasswordEdit")
+        buttons = child(self, QDialogButtonBox, "buttonBox")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(440)
+
+    def accept(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            auth.change_password(
+                self.session,
+                current_password=self.current_edit.text(),
+                new_password=self.new_edit.text(),
+                confirm=self.confirm_edit.text(),
+            )
+        except CasebookError as exc:
+            QApplication.restoreOverrideCursor()
+            Messenger.error(self, exc, "Change password")
+            wrong_current = getattr(exc, "field", None) is None
+            focus = self.current_edit if wrong_current else self.new_edit
+            focus.setFocus()
+            focus.selectAll()
+            return
+        QApplication.restoreOverrideCursor()
+        log.info("password.changed")
+        Messenger.info(self, "Change password", "Your password has been changed.")
+        super().accept()
+
+
+class MainWindow(QMainWindow):
+    """Shows the cases the signed-in user may see; locks, and hands over to settings."""
+
+    def __init__(self, session: UserSession, *, state=None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.session = session
+        self.state = state if state is not None else window_state()
+        self.preferences = trust_service.Preferences()
+        self.locked = False
+        self._layout_restored = False
+
+        central = QWidget()
+        central.setObjectName("centralWidget")
+        load_form("main_window", central)
+        self.setCentralWidget(central)
+        self.search_edit = child(central, QLineEdit, "searchEdit")
+        self.school_combo = child(central, QComboBox, "schoolCombo")
+        self.status_combo = child(central, QComboBox, "statusCombo")
+        self.case_table = child(central, QTableView, "caseTable")
+        self.empty_label = child(central, QLabel, "emptyLabel")
+        self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self._clear_search = QShortcut(
+            QKeySequence(Qt.Key.Key_Escape),
+            self.search_edit,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        for text, value in STATUS_CHOICES:
+            self.status_combo.addItem(text, value)
+
+        self.model = CaseTableModel(session, self)
+        self.case_table.setModel(self.model)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+        self._set_up_table()
+        self._connect_signals()
+        self.resize(1100, 700)
+        self._start_session(session)
+
+    # -- building -------------------------------------------------------------------------
+    def _action(self, name, text, icon_name=None, shortcuts=(), tip=""):
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        keys = [QKeySequence(k) for k in shortcuts]
+        keys = [k for i, k in enumerate(keys) if not k.isEmpty() and k not in keys[:i]]
+        if keys:
+            action.setShortcuts(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
+        if keys:
+            action.setToolTip(f"{action.toolTip()} ({keys[0].toString(QKeySequence.NativeText)})")
+        self.addAction(action)
+        return action
+
+    def _build_actions(self):
+        preferences_keys = (QKeySequence.StandardKey.Preferences, "Ctrl+,")
+        self.lock_action = self._action("lockAction", "&Lock", "lock", ("Ctrl+L",))
+        self.settings_action = self._action(
+            "settingsAction", "&Settings…", "settings", preferences_keys
+        )
+        self.password_action = self._action("changePasswordAction", "Change &password…", "key")
+        self.quit_action = self._action("quitAction", "&Quit", "quit", ("Ctrl+Q",))
+        self.refresh_action = self._action("refreshAction", "&Refresh", "refresh", ("F5",))
+        self.find_action = self._action("findAction", "&Find", "search", ("Ctrl+F",))
+        self.help_action = self._action("helpAction", "Casebook &Help", "help", ("F1",))
+        self.about_action = self._action("aboutAction", "&About Casebook")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus_and_toolbar(self):
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addActions([self.lock_action, self.settings_action, self.password_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menus.addMenu("&View")
+        view_menu.addActions([self.refresh_action, self.find_action])
+        help_menu = menus.addMenu("&Help")
+        help_menu.addActions([self.help_action, self.about_action])
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.lock_action, self.refresh_action, self.settings_action])
+        toolbar.addSeparator()
+        toolbar.addAction(self.help_action)
+
+    def _build_status_bar(self):
+        bar = self.statusBar()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.lock_button = QToolButton()
+        self.lock_button.setObjectName("lockButton")
+        self.lock_button.setText("Lock")
+        self.lock_button.setIcon(icon("lock"))
+        self.lock_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.lock_button.setAutoRaise(True)
+        self.lock_button.setToolTip(self.lock_action.toolTip())
+        bar.addWidget(self.count_label)
+        bar.addPermanentWidget(self.user_label)
+        bar.addPermanentWidget(self.lock_button)
+
+    def _set_up_table(self):
+        table = self.case_table
+        table.verticalHeader().hide()
+        metrics = table.fontMetrics()
+        table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(columns.SUBJECT, QHeaderView.ResizeMode.Stretch)
+        widths = {
+            columns.REFERENCE: "CB-2026-00000",
+            columns.SCHOOLS: "Ash Primary, Birch Academy and more",
+            columns.STATUS: "Closed",
+            columns.STAGE: "Referred to police or legal team",
+            columns.OPENED: "00/00/00000",
+        }
+        for column, sample in widths.items():
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+
+    def _connect_signals(self):
+        self.lock_action.triggered.connect(self.lock)
+        self.lock_button.clicked.connect(self.lock)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.password_action.triggered.connect(self.change_password)
+        self.quit_action.triggered.connect(self.close)
+        self.refresh_action.triggered.connect(self.refresh)
+        self.find_action.triggered.connect(self.focus_search)
+        self.help_action.triggered.connect(self.show_help)
+        self.about_action.triggered.connect(self.show_about)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self._clear_search.activated.connect(self.search_edit.clear)
+        self.search_edit.returnPressed.connect(self.apply_filters)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.school_combo.currentIndexChanged.connect(self.apply_filters)
+        self.status_combo.currentIndexChanged.connect(self.apply_filters)
+        self.model.totalChanged.connect(self._show_total)
+        self.model.loadFailed.connect(self._show_refusal)
+
+    # -- the session ----------------------------------------------------------------------
+    def _start_session(self, session: UserSession):
+        """Fill the window for a (new) signed-in session and load the first page."""
+        self.session = session
+        self.locked = False
+        self.model.set_session(session)
+        actor = session.actor
+        self.user_label.setText(f"Signed in as {actor.full_name} ({actor.role_label})")
+        self.preferences = trust_service.get_preferences(session)
+        self._refresh_trust()
+        self._fill_schools(self.preferences.default_school_id)
+        self.status_combo.blockSignals(True)
+        status_index = self.status_combo.findData(self.preferences.default_status)
+        self.status_combo.setCurrentIndex(max(0, status_index))
+        self.status_combo.blockSignals(False)
+        self.search_edit.clear()
+        self._search_timer.stop()
+        self._set_enabled(True)
+        self.centralWidget().show()
+        self.apply_filters()
+        self.search_edit.setFocus()
+
+    def _refresh_trust(self):
+        self.setWindowTitle(f"Casebook — {trust_service.get_trust(self.session).name}")
+
+    def _fill_schools(self, select_id):
+        combo = self.school_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(ALL_SCHOOLS, None)
+        for school in trust_service.list_schools(self.session):
+            combo.addItem(school.name, school.id)
+        combo.setCurrentIndex(max(0, combo.findData(select_id)) if select_id is not None else 0)
+        combo.blockSignals(False)
+
+    def _set_enabled(self, enabled: bool):
+        for action in (
+            self.lock_action,
+            self.settings_action,
+            self.password_action,
+            self.refresh_action,
+            self.find_action,
+        ):
+            action.setEnabled(enabled)
+        self.lock_button.setEnabled(enabled)
+
+    def _end_session(self):
+        """Sign out and leave nothing about a case on screen or in the model."""
+        self.locked = True
+        self.search_edit.clear()  # a typed name is as private as the list itself
+        self._search_timer.stop()
+        self.model.clear()
+        self.centralWidget().hide()
+        self.setWindowTitle("Casebook (locked)")
+        self.count_label.setText("Locked")
+        self.user_label.clear()
+        self._set_enabled(False)
+        if not self.session.closed:
+            try:
+                auth.sign_out(self.session)
+            except Exception as exc:  # the key must go even if the audit entry cannot be written
+                log.error("sign_out.failed: %s", type(exc).__name__)
+                self.session.close()
+
+    # -- handlers -------------------------------------------------------------------------
+    def apply_filters(self):
+        self._search_timer.stop()
+        if self.locked or self.session.closed:
+            return
+        self.model.set_filters(
+            search=self.search_edit.text(),
+            school_id=self.school_combo.currentData(),
+            status=self.status_combo.currentData() or None,
+        )
+
+    def refresh(self):
+        if not self.locked:
+            self._fill_schools(self.school_combo.currentData())
+            self.apply_filters()
+
+    def focus_search(self):
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _show_total(self, total: int):
+        if self.locked:
+            return
+        self.count_label.setText(count_text(total))
+        if total:
+            self.empty_label.hide()
+            self.case_table.show()
+            return
+        filtered = bool(self.search_edit.text().strip()) or self.school_combo.currentIndex() > 0
+        if filtered or self.status_combo.currentData():
+            text = "No cases match the search and filters. Clear the search or widen the filters."
+        else:
+            text = "There are no cases yet."
+        self.empty_label.setText(text)
+        self.case_table.hide()
+        self.empty_label.show()
+
+    def _show_refusal(self, message: str):
+        self.count_label.setText("No cases")
+        self.empty_label.setText(f"{message}\n\n{NOT_PERMITTED_NOTE}")
+        self.case_table.hide()
+        self.empty_label.show()
+
+    def lock(self):
+        """Sign out, clear the screen and ask for the password again."""
+        if self.locked:
+            return
+        if self.preferences.confirm_before_lock and not Messenger.confirm(
+            self,
+            "Lock Casebook",
+            "Lock Casebook now? You will need your password to carry on.",
+            "Lock",
+        ):
+            return
+        username, path = self.session.actor.username, self.session.path
+        self._end_session()
+        log.info("window.locked")
+        dialog = SignInDialog(path, username=username, locked=True, parent=self)
+        dialog.setObjectName("lockDialog")
+        dialog.accepted.connect(lambda: self._unlocked(dialog))
+        dialog.rejected.connect(self.close)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _unlocked(self, dialog):
+        log.info("window.unlocked")
+        self._start_session(dialog.session)
+
+    def open_settings(self):
+        dialog = SettingsDialog(self.session, parent=self)
+        dialog.accepted.connect(self._settings_saved)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _settings_saved(self):
+        if self.locked or self.session.closed:
+            return
+        self.preferences = trust_service.get_preferences(self.session)
+        self._refresh_trust()
+        self._fill_schools(self.school_combo.currentData())
+        self.apply_filters()
+
+    def change_password(self):
+        dialog = ChangePasswordDialog(self.session, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def show_help(self):
+        dialog = self.findChild(HelpDialog)
+        if dialog is None:
+            dialog = HelpDialog(self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def show_about(self):
+        Messenger.info(
+            self,
+            "About Casebook",
+            f"Casebook {desktop.__version__}\n\n"
+            "Parent Code of Conduct casework for school trusts: encrypted case files, "
+            "kept on this computer, seen only by the people whose role allows it.",
+        )
+
+    # -- Qt events ------------------------------------------------------------------------
+    def showEvent(self, event):
+        if not self._layout_restored:
+            self._layout_restored = True
+            restore_layout(self.state, STATE_KEY, self, self.case_table.horizontalHeader())
+        super().showEvent(event)
+
+    def closeEvent(self, event):
+        """Closing the window signs out; the window's size is kept for next time."""
+        if self._layout_restored:
+            save_layout(self.state, STATE_KEY, self, self.case_table.horizontalHeader())
+        if not self.session.closed:
+            self._end_session()
+        for dialog in self.findChildren(HelpDialog):
+            dialog.close()
+        log.info("window.closed")
+        super().closeEvent(event)

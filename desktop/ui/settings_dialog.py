@@ -1,0 +1,116 @@
+"""Settings, in Picard's shape: a list of pages on the left, the chosen page on the right.
+
+OK saves every page in turn; a page whose service refuses (bad input, or a role that may
+not change it) is shown with the reason and the dialog stays open. Cancel discards.
+Later versions add a page by appending its class to `PAGES`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QStackedWidget,
+    QVBoxLayout,
+)
+
+from desktop.errors import CasebookError
+from desktop.services.session import UserSession
+from desktop.ui.icons import icon
+from desktop.ui.messages import Messenger
+from desktop.ui.settings_pages import PreferencesPage, SchoolsPage, SettingsPage, TrustPage
+
+log = logging.getLogger(__name__)
+
+PAGES: list[type[SettingsPage]] = [TrustPage, SchoolsPage, PreferencesPage]
+
+
+class SettingsDialog(QDialog):
+    """Every settings page, saved together with OK."""
+
+    def __init__(self, session: UserSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.setWindowIcon(icon("settings"))
+
+        self.page_list = QListWidget()
+        self.page_list.setObjectName("pageList")
+        self.page_list.setFixedWidth(170)
+        self.page_list.setStyleSheet("QListWidget::item { padding: 6px 4px; }")
+        self.page_stack = QStackedWidget()
+        self.page_stack.setObjectName("pageStack")
+        self.heading = QLabel()
+        self.heading.setObjectName("pageHeading")
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.heading.setFont(font)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("buttonBox")
+
+        right = QVBoxLayout()
+        right.addWidget(self.heading)
+        right.addWidget(self.page_stack, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.page_list)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.buttons)
+
+        self.pages: list[SettingsPage] = []
+        for page_class in PAGES:
+            page = page_class(session)
+            self.pages.append(page)
+            self.page_list.addItem(page.title)
+            self.page_stack.addWidget(page)
+            try:
+                page.load()
+            except CasebookError as exc:
+                Messenger.error(self, exc, "Settings")
+                page.setEnabled(False)
+
+        self.page_list.currentRowChanged.connect(self._page_chosen)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.page_list.setCurrentRow(0)
+        self.resize(760, 500)
+
+    def _page_chosen(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.page_stack.setCurrentIndex(row)
+            self.heading.setText(self.pages[row].title)
+
+    def show_page(self, name: str) -> SettingsPage:
+        """Bring the page with this objectName to the front."""
+        for row, page in enumerate(self.pages):
+            if page.objectName() == name:
+                self.page_list.setCurrentRow(row)
+                return page
+        raise LookupError(name)
+
+    def current_page(self) -> SettingsPage:
+        return self.pages[self.page_stack.currentIndex()]
+
+    def accept(self) -> None:
+        for row, page in enumerate(self.pages):
+            if not page.isEnabled():
+                continue
+            try:
+                page.save()
+            except CasebookError as exc:
+                log.info("settings.save_refused page=%s: %s", page.objectName(), type(exc).__name__)
+                self.page_list.setCurrentRow(row)
+                Messenger.error(self, exc, f"Settings — {page.title}")
+                return
+        log.info("settings.saved")
+        super().accept()

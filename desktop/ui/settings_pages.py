@@ -1,0 +1,359 @@
+"""The pages of the settings dialog: each loads from the store and saves through a service.
+
+A page is a QWidget with `title`, an objectName, `load()` and `save()`. `save()` calls the
+service only when something changed and lets a typed error (ValidationError, NotPermitted)
+rise, so the dialog can say what is wrong and show the page it came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.roles import Operation
+from desktop.errors import CasebookError
+from desktop.services import trust as trust_service
+from desktop.services.session import UserSession
+from desktop.ui.forms import child, load_form
+from desktop.ui.messages import Messenger
+
+log = logging.getLogger(__name__)
+
+STATUS_CHOICES = (("Open", "open"), ("Closed", "closed"), ("All statuses", ""))
+ALL_SCHOOLS = "All my schools"
+LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"
+_KEEP = object()
+
+
+class SettingsPage(QWidget):
+    """Base for a page: loads `forms/settings_<form>.ui` into itself."""
+
+    title = ""
+    name = ""
+    form = ""
+    needs: Operation | None = None  # the operation a user needs to change this page
+    read_only_text = ""
+
+    def __init__(self, session: UserSession, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName(self.name)
+        load_form(f"settings_{self.form}", self)
+        self.read_only = self.needs is not None and not session.can(self.needs)
+        note = self.findChild(QLabel, "readOnlyNote")
+        if note is not None:
+            note.setText(self.read_only_text)
+            note.setVisible(self.read_only)
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+
+class TrustPage(SettingsPage):
+    title = "Trust"
+    name = "trustPage"
+    form = "trust"
+    needs = Operation.EDIT_TRUST
+    read_only_text = (
+        "Your role can see the trust's details but not change them. "
+        "A trust leader or the data protection lead can."
+    )
+
+    def __init__(self, session: UserSession, parent=None):
+        super().__init__(session, parent)
+        self.name_edit = child(self, QLineEdit, "trustNameEdit")
+        self.address_edit = child(self, QPlainTextEdit, "trustAddressEdit")
+        self.logo_preview = child(self, QLabel, "logoPreview")
+        self.choose_button = child(self, QPushButton, "chooseLogoButton")
+        self.remove_button = child(self, QPushButton, "removeLogoButton")
+        self._loaded = ("", "")
+        self._has_logo = False
+        self._logo = _KEEP
+        self.name_edit.setReadOnly(self.read_only)
+        self.address_edit.setReadOnly(self.read_only)
+        self.choose_button.setEnabled(not self.read_only)
+        self.choose_button.clicked.connect(self.choose_logo)
+        self.remove_button.clicked.connect(self.remove_logo)
+
+    def load(self) -> None:
+        info = trust_service.get_trust(self.session)
+        self._loaded = (info.name, info.address)
+        self.name_edit.setText(info.name)
+        self.address_edit.setPlainText(info.address)
+        self._logo = _KEEP
+        self._show_logo(trust_service.get_trust_logo(self.session) if info.has_logo else None)
+
+    def save(self) -> None:
+        name, address = self.name_edit.text(), self.address_edit.toPlainText()
+        if (name, address) == self._loaded and self._logo is _KEEP:
+            return
+        changes = {} if self._logo is _KEEP else {"logo": self._logo}
+        trust_service.update_trust(self.session, name=name, address=address, **changes)
+        self._loaded, self._logo = (name, address), _KEEP
+
+    def choose_logo(self) -> None:
+        path = Messenger.open_path(self, "Choose the trust's logo", LOGO_FILTER)
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+            trust_service.check_logo(data)
+        except (CasebookError, OSError) as exc:
+            Messenger.error(self, exc, "Trust logo")
+            return
+        self._logo = data
+        self._show_logo(data)
+
+    def remove_logo(self) -> None:
+        self._logo = None
+        self._show_logo(None)
+
+    def _show_logo(self, data: bytes | None) -> None:
+        pixmap = QPixmap()
+        if data and pixmap.loadFromData(data):
+            size = self.logo_preview.contentsRect().size()
+            self.logo_preview.setPixmap(
+                pixmap.scaled(
+                    size,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        else:
+            self.logo_preview.clear()
+            self.logo_preview.setText("No logo")
+        self._has_logo = bool(data)
+        self.remove_button.setEnabled(self._has_logo and not self.read_only)
+
+
+@dataclass
+class SchoolEntry:
+    """A school as shown on the page; `changed` ones are saved when the dialog's OK is pressed."""
+
+    id: int | None
+    name: str
+    address: str = ""
+    headteacher_name: str = ""
+    active: bool = True
+    changed: bool = False
+
+
+class SchoolForm(QDialog):
+    """Add or change one school's details (saved with the rest of the settings)."""
+
+    def __init__(self, entry: SchoolEntry | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("schoolForm")
+        self.setWindowTitle("Edit school" if entry and entry.id else "Add school")
+        self.name_edit = QLineEdit(entry.name if entry else "")
+        self.name_edit.setObjectName("schoolNameEdit")
+        self.name_edit.setMaxLength(200)
+        self.address_edit = QPlainTextEdit(entry.address if entry else "")
+        self.address_edit.setObjectName("schoolAddressEdit")
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setMaximumHeight(100)
+        self.headteacher_edit = QLineEdit(entry.headteacher_name if entry else "")
+        self.headteacher_edit.setObjectName("headteacherEdit")
+        self.active_check = QCheckBox("This school is &active")
+        self.active_check.setObjectName("schoolActiveCheck")
+        self.active_check.setChecked(entry.active if entry else True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.setObjectName("buttonBox")
+        form = QFormLayout()
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("A&ddress:", self.address_edit)
+        form.addRow("&Headteacher:", self.headteacher_edit)
+        form.addRow("", self.active_check)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.name_edit.textChanged.connect(self._update_ok)
+        self._update_ok()
+        self.setMinimumWidth(420)
+
+    def _update_ok(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.name_edit.text().strip()))
+
+    def entry(self, school_id: int | None) -> SchoolEntry:
+        return SchoolEntry(
+            school_id,
+            self.name_edit.text(),
+            self.address_edit.toPlainText(),
+            self.headteacher_edit.text(),
+            self.active_check.isChecked(),
+            changed=True,
+        )
+
+
+class SchoolsPage(SettingsPage):
+    title = "Schools"
+    name = "schoolsPage"
+    form = "schools"
+    needs = Operation.EDIT_TRUST
+    read_only_text = (
+        "Your role can see the schools but not change them. "
+        "A trust leader or the data protection lead can."
+    )
+    HEADERS = ("Name", "Address", "Headteacher", "Active")
+
+    def __init__(self, session: UserSession, parent=None):
+        super().__init__(session, parent)
+        self.table = child(self, QTableWidget, "schoolsTable")
+        self.add_button = child(self, QPushButton, "addSchoolButton")
+        self.edit_button = child(self, QPushButton, "editSchoolButton")
+        self.entries: list[SchoolEntry] = []
+        self.table.setColumnCount(len(self.HEADERS))
+        self.table.setHorizontalHeaderLabels(self.HEADERS)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.add_button.setEnabled(not self.read_only)
+        self.add_button.clicked.connect(self.add_school)
+        self.edit_button.clicked.connect(self.edit_school)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(self.edit_school)
+        self._update_buttons()
+
+    def load(self) -> None:
+        self.entries = [
+            SchoolEntry(s.id, s.name, s.address, s.headteacher_name, s.active)
+            for s in trust_service.list_schools(self.session, include_inactive=True)
+        ]
+        self._show()
+
+    def save(self) -> None:
+        for row, entry in enumerate(self.entries):
+            if not entry.changed:
+                continue
+            self.table.selectRow(row)
+            saved = trust_service.save_school(
+                self.session,
+                school_id=entry.id,
+                name=entry.name,
+                address=entry.address,
+                headteacher_name=entry.headteacher_name,
+                active=entry.active,
+            )
+            self.entries[row] = SchoolEntry(
+                saved.id, saved.name, saved.address, saved.headteacher_name, saved.active
+            )
+        self._show()
+
+    def add_school(self) -> None:
+        self._open_form(None)
+
+    def edit_school(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.entries) and not self.read_only:
+            self._open_form(row)
+
+    def _open_form(self, row: int | None) -> None:
+        form = SchoolForm(None if row is None else self.entries[row], self)
+        form.accepted.connect(lambda: self._form_done(form, row))
+        form.finished.connect(form.deleteLater)
+        form.open()
+
+    def _form_done(self, form: SchoolForm, row: int | None) -> None:
+        if row is None:
+            self.entries.append(form.entry(None))
+            row = len(self.entries) - 1
+        else:
+            self.entries[row] = form.entry(self.entries[row].id)
+        self._show()
+        self.table.selectRow(row)
+
+    def _show(self) -> None:
+        self.table.setRowCount(len(self.entries))
+        for row, entry in enumerate(self.entries):
+            values = (
+                entry.name,
+                ", ".join(line.strip() for line in entry.address.splitlines() if line.strip()),
+                entry.headteacher_name,
+                "Yes" if entry.active else "No",
+            )
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if entry.changed:
+                    font = item.font()
+                    font.setItalic(True)
+                    item.setFont(font)
+                    item.setToolTip("Saved when you press OK")
+                self.table.setItem(row, column, item)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.edit_button.setEnabled(not self.read_only and self.table.currentRow() >= 0)
+
+
+class PreferencesPage(SettingsPage):
+    title = "Preferences"
+    name = "preferencesPage"
+    form = "preferences"
+
+    def __init__(self, session: UserSession, parent=None):
+        super().__init__(session, parent)
+        self.status_combo = child(self, QComboBox, "defaultStatusCombo")
+        self.school_combo = child(self, QComboBox, "defaultSchoolCombo")
+        self.confirm_lock_check = child(self, QCheckBox, "confirmLockCheck")
+        self._loaded = trust_service.Preferences()
+        for text, value in STATUS_CHOICES:
+            self.status_combo.addItem(text, value)
+
+    def load(self) -> None:
+        self._loaded = trust_service.get_preferences(self.session)
+        self.school_combo.clear()
+        self.school_combo.addItem(ALL_SCHOOLS, None)
+        for school in trust_service.list_schools(self.session):
+            self.school_combo.addItem(school.name, school.id)
+        self.status_combo.setCurrentIndex(
+            max(0, self.status_combo.findData(self._loaded.default_status))
+        )
+        school = self._loaded.default_school_id
+        self.school_combo.setCurrentIndex(
+            max(0, self.school_combo.findData(school)) if school else 0
+        )
+        self.confirm_lock_check.setChecked(self._loaded.confirm_before_lock)
+
+    def preferences(self) -> trust_service.Preferences:
+        return dataclasses.replace(
+            self._loaded,
+            default_status=self.status_combo.currentData() or "",
+            default_school_id=self.school_combo.currentData(),
+            confirm_before_lock=self.confirm_lock_check.isChecked(),
+        )
+
+    def save(self) -> None:
+        chosen = self.preferences()
+        if chosen != self._loaded:
+            trust_service.save_preferences(self.session, preferences=chosen)
+            self._loaded = chosen

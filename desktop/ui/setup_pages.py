@@ -1,0 +1,395 @@
+"""The pages of the first-run setup wizard. Each loads its Designer form from forms/setup_*.ui.
+
+Pages collect what the person types and hand it to the wizard (`SetupWizard`), which calls
+the setup service; they hold no rules of their own beyond "this page is filled in".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QFontDatabase, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QStyledItemDelegate,
+    QTableWidget,
+    QTableWidgetItem,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop.domain.roles import Role
+from desktop.domain.signin import MIN_PASSWORD_LENGTH
+from desktop.errors import user_message
+from desktop.services.setup import AdminDraft, SchoolDraft, new_recovery_key
+from desktop.services.trust import check_logo
+from desktop.ui.forms import child, load_form
+from desktop.ui.messages import Messenger
+
+WELCOME, TRUST, SCHOOLS, ADMIN, RECOVERY = range(5)
+LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"
+SCHOOL_COLUMNS = 3  # name, address, headteacher
+
+
+def suggest_username(full_name: str) -> str:
+    """`Jo Bloggs` -> `j.bloggs`: a starting point the person can change."""
+    text = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode().lower()
+    text = text.replace("'", "")
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][:64]
+    return f"{words[0][0]}.{words[-1]}"[:64]
+
+
+def _show_error(label: QLabel, message: str, focus=None) -> None:
+    label.setText(message)
+    label.show()
+    if focus is not None:
+        focus.setFocus()
+        if isinstance(focus, QLineEdit):
+            focus.selectAll()
+
+
+class WelcomePage(QWizardPage):
+    """Set up a real trust, or open the invented sample (which finishes the wizard here)."""
+
+    def __init__(self, store_path: Path, parent=None):
+        super().__init__(parent)
+        load_form("setup_welcome", self)
+        self.setTitle("Welcome to Casebook")
+        self.setSubTitle("Parent Code of Conduct casework for your trust, kept private.")
+        self.set_up_radio = child(self, QRadioButton, "setUpRadio")
+        self.sample_radio = child(self, QRadioButton, "sampleRadio")
+        child(self, QLabel, "storeNote").setText(
+            f"Your trust's case store will be made at {store_path}"
+        )
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Open the sample")
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.sample_radio.toggled.connect(self._choice_changed)
+
+    def _choice_changed(self) -> None:
+        # setFinalPage makes QWizard re-read nextId(), so Next turns into Finish and back.
+        self.setFinalPage(self.wants_sample())
+
+    def wants_sample(self) -> bool:
+        return self.sample_radio.isChecked()
+
+    def nextId(self) -> int:
+        return -1 if self.wants_sample() else TRUST
+
+    def validatePage(self) -> bool:
+        return self.wizard().open_sample() if self.wants_sample() else True
+
+
+class TrustPage(QWizardPage):
+    """The trust's name, address and logo."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        load_form("setup_trust", self)
+        self.setTitle("Your trust")
+        self.setSubTitle("The trust's name, address and logo appear on letters and reports.")
+        self.name_edit = child(self, QLineEdit, "trustNameEdit")
+        self.address_edit = child(self, QPlainTextEdit, "trustAddressEdit")
+        self.choose_logo_button = child(self, QPushButton, "chooseLogoButton")
+        self.remove_logo_button = child(self, QPushButton, "removeLogoButton")
+        self.logo_preview = child(self, QLabel, "logoPreview")
+        self.error_label = child(self, QLabel, "trustError")
+        self.logo: bytes | None = None
+        self.registerField("trustName*", self.name_edit)
+        self.error_label.hide()
+        self._show_logo()
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.choose_logo_button.clicked.connect(self._choose_logo)
+        self.remove_logo_button.clicked.connect(self._remove_logo)
+        self.name_edit.textEdited.connect(self.error_label.hide)
+        self.address_edit.textChanged.connect(self.error_label.hide)
+
+    def details(self) -> tuple[str, str, bytes | None]:
+        return self.name_edit.text(), self.address_edit.toPlainText(), self.logo
+
+    def show_problem(self, message: str, field: str | None) -> None:
+        focus = {"trust_address": self.address_edit, "logo": self.choose_logo_button}.get(
+            field or "", self.name_edit
+        )
+        _show_error(self.error_label, message, focus)
+
+    def _choose_logo(self) -> None:
+        path = Messenger.open_path(self, "Choose the trust's logo", LOGO_FILTER)
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+            check_logo(data)
+        except Exception as exc:
+            self.show_problem(user_message(exc), "logo")
+            return
+        if not QPixmap().loadFromData(data):
+            self.show_problem("That image is damaged or cannot be read. Try another.", "logo")
+            return
+        self.logo = data
+        self.error_label.hide()
+        self._show_logo()
+
+    def _remove_logo(self) -> None:
+        self.logo = None
+        self._show_logo()
+        self.choose_logo_button.setFocus()
+
+    def _show_logo(self) -> None:
+        if self.logo is None:
+            self.logo_preview.clear()
+            self.logo_preview.setText("No logo")
+        else:
+            pixmap = QPixmap()
+            pixmap.loadFromData(self.logo)
+            room = self.logo_preview.contentsRect().size()
+            self.logo_preview.setPixmap(
+                pixmap.scaled(
+                    room.width() - 8,
+                    room.height() - 8,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        self.remove_logo_button.setEnabled(self.logo is not None)
+
+
+class _LiveEditDelegate(QStyledItemDelegate):
+    """Writes each keystroke into the table, so Next enables as soon as a name is typed."""
+
+    def createEditor(self, parent, option, index):
+        editor = super().createEditor(parent, option, index)
+        if isinstance(editor, QLineEdit):
+            editor.setMaxLength(2000 if index.column() == 1 else 200)
+            editor.textEdited.connect(partial(self.commitData.emit, editor))
+        return editor
+
+
+class SchoolsPage(QWizardPage):
+    """The schools in the trust: a small editable table, at least one named school."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        load_form("setup_schools", self)
+        self.setTitle("Schools")
+        self.setSubTitle("The schools and academies whose cases Casebook will hold.")
+        self.table = child(self, QTableWidget, "schoolsTable")
+        self.add_button = child(self, QPushButton, "addSchoolButton")
+        self.remove_button = child(self, QPushButton, "removeSchoolButton")
+        self.error_label = child(self, QLabel, "schoolsError")
+        self.table.setItemDelegate(_LiveEditDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.error_label.hide()
+        self.remove_button.setEnabled(False)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.add_button.clicked.connect(self.add_school)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.table.itemChanged.connect(self._changed)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+
+    def initializePage(self) -> None:
+        if self.table.rowCount() == 0:
+            self.add_school()
+
+    def add_school(self) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for column in range(SCHOOL_COLUMNS):
+            self.table.setItem(row, column, QTableWidgetItem(""))
+        self.table.setCurrentCell(row, 0)
+        self.table.setFocus()
+        self.table.editItem(self.table.item(row, 0))
+        self.completeChanged.emit()
+
+    def remove_selected(self) -> None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        for row in sorted(rows, reverse=True):
+            self.table.removeRow(row)
+        self.error_label.hide()
+        self.completeChanged.emit()
+
+    def schools(self) -> tuple[SchoolDraft, ...]:
+        """Every row with anything typed in it, in table order."""
+        found = []
+        for row in range(self.table.rowCount()):
+            cells = [self._text(row, column) for column in range(SCHOOL_COLUMNS)]
+            if any(cell.strip() for cell in cells):
+                found.append(SchoolDraft(*cells))
+        return tuple(found)
+
+    def isComplete(self) -> bool:
+        return any(school.name.strip() for school in self.schools())
+
+    def validatePage(self) -> bool:
+        return self.wizard().check_trust()
+
+    def show_problem(self, message: str, field: str | None) -> None:
+        _show_error(self.error_label, message, self.table)
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
+    def _changed(self) -> None:
+        self.error_label.hide()
+        self.completeChanged.emit()
+
+    def _selection_changed(self) -> None:
+        self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+
+class AdminPage(QWizardPage):
+    """The first account: always the data protection lead / administrator."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        load_form("setup_admin", self)
+        self.setTitle("Your administrator account")
+        self.setSubTitle("You will sign in with this account. Choose a password only you know.")
+        self.full_name_edit = child(self, QLineEdit, "fullNameEdit")
+        self.username_edit = child(self, QLineEdit, "usernameEdit")
+        self.password_edit = child(self, QLineEdit, "passwordEdit")
+        self.confirm_edit = child(self, QLineEdit, "confirmEdit")
+        self.error_label = child(self, QLabel, "adminError")
+        child(self, QLabel, "roleLabel").setText(
+            f"This first account has the role <b>{Role.DATA_PROTECTION_LEAD.label}</b>: "
+            "it adds the other users, looks after backups and the audit trail, and can see "
+            "every school's cases."
+        )
+        child(self, QLabel, "passwordHint").setText(
+            f"Use at least {MIN_PASSWORD_LENGTH} characters. "
+            "A short sentence you will remember works well."
+        )
+        self._username_typed = False
+        for name, edit in (
+            ("fullName", self.full_name_edit),
+            ("username", self.username_edit),
+            ("password", self.password_edit),
+            ("confirm", self.confirm_edit),
+        ):
+            self.registerField(f"{name}*", edit)
+        self.error_label.hide()
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.full_name_edit.textEdited.connect(self._suggest_username)
+        self.username_edit.textEdited.connect(self._username_edited)
+        for edit in (self.full_name_edit, self.username_edit, self.password_edit):
+            edit.textEdited.connect(self.error_label.hide)
+        self.confirm_edit.textEdited.connect(self.error_label.hide)
+
+    def draft(self) -> AdminDraft:
+        return AdminDraft(
+            self.username_edit.text(),
+            self.full_name_edit.text(),
+            self.password_edit.text(),
+            self.confirm_edit.text(),
+        )
+
+    def validatePage(self) -> bool:
+        return self.wizard().check_admin()
+
+    def show_problem(self, message: str, field: str | None) -> None:
+        focus = {
+            "username": self.username_edit,
+            "password": self.password_edit,
+            "confirm": self.confirm_edit,
+        }.get(field or "", self.full_name_edit)
+        _show_error(self.error_label, message, focus)
+
+    def _suggest_username(self, full_name: str) -> None:
+        if not self._username_typed:
+            self.username_edit.setText(suggest_username(full_name))
+
+    def _username_edited(self, text: str) -> None:
+        # Once the person types a username themselves, stop suggesting; clearing it resumes.
+        self._username_typed = bool(text)
+
+
+class RecoveryPage(QWizardPage):
+    """Shows the recovery key once, saves or prints the sheet; Finish creates the store."""
+
+    def __init__(self, store_path: Path, parent=None):
+        super().__init__(parent)
+        load_form("setup_recovery", self)
+        self.store_path = store_path
+        self.setTitle("Recovery key")
+        self.setSubTitle("Print or save the recovery sheet before you finish.")
+        self.key_label = child(self, QLabel, "recoveryKeyLabel")
+        self.save_button = child(self, QPushButton, "saveSheetButton")
+        self.print_button = child(self, QPushButton, "printSheetButton")
+        self.status_label = child(self, QLabel, "sheetStatus")
+        self.saved_check = child(self, QCheckBox, "savedCheck")
+        self.recovery_key = ""
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) + 5)
+        font.setBold(True)
+        self.key_label.setFont(font)
+        self.registerField("sheetSaved*", self.saved_check)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Create case store")
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self.save_button.clicked.connect(self._save_sheet)
+        self.print_button.clicked.connect(self._print_sheet)
+
+    def initializePage(self) -> None:
+        # One key for the life of the wizard: going back and forth must not change it.
+        if not self.recovery_key:
+            self.recovery_key = new_recovery_key()
+        self.key_label.setText(self.recovery_key)
+
+    def validatePage(self) -> bool:
+        return self.wizard().create_trust(self.recovery_key)
+
+    def _sheet(self) -> bytes:
+        return self.wizard().recovery_sheet(self.recovery_key)
+
+    def _save_sheet(self) -> None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        suggested = str(Path(folder or Path.home()) / "Casebook recovery sheet.pdf")
+        path = Messenger.save_path(
+            self, "Save the recovery sheet", suggested, "PDF documents (*.pdf)"
+        )
+        if path is None:
+            return
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            path.write_bytes(self._sheet())
+        except Exception as exc:
+            Messenger.error(self, exc, "The recovery sheet was not saved")
+            return
+        self.status_label.setText(f"Saved to {path}")
+        self.status_label.setToolTip(str(path))
+
+    def _print_sheet(self) -> None:
+        from desktop.ui.printing import print_pdf
+
+        try:
+            printed = print_pdf(self, self._sheet(), "Casebook recovery sheet")
+        except Exception as exc:
+            Messenger.error(self, exc, "The recovery sheet was not printed")
+            return
+        if printed:
+            self.status_label.setText("Sent to the printer.")

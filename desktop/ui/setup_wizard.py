@@ -1,0 +1,266 @@
+"""The first-run wizard: set up a real trust, or open the invented sample trust.
+
+The pages (desktop/ui/setup_pages.py) collect what the person types; this class turns it into
+drafts, asks the setup service to check and create the store, and makes the sample off the
+UI thread with a progress dialog.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWizard
+
+from desktop.dates import uk_today
+from desktop.errors import ValidationError
+from desktop.services.setup import AdminDraft, TrustDraft, clean_admin, clean_trust, create_store
+from desktop.ui.icons import icon
+from desktop.ui.messages import Messenger
+from desktop.ui.setup_pages import (
+    ADMIN,
+    RECOVERY,
+    SCHOOLS,
+    TRUST,
+    WELCOME,
+    AdminPage,
+    RecoveryPage,
+    SchoolsPage,
+    TrustPage,
+    WelcomePage,
+)
+from desktop.ui.worker import Task, start
+
+SAMPLE_CASES = 300
+SAMPLE_USERNAME = "admin"
+
+# Which page holds the input a ValidationError names, so the message appears beside it.
+FIELD_PAGES = {
+    "trust_name": TRUST,
+    "trust_address": TRUST,
+    "logo": TRUST,
+    "schools": SCHOOLS,
+    "school_name": SCHOOLS,
+    "school_address": SCHOOLS,
+    "headteacher": SCHOOLS,
+    "full_name": ADMIN,
+    "username": ADMIN,
+    "password": ADMIN,
+    "confirm": ADMIN,
+}
+
+
+@contextmanager
+def _wait_cursor() -> Iterator[None]:
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+class _BusyDialog(QProgressDialog):
+    """Progress that cannot be dismissed: the work it shows cannot be stopped half-way."""
+
+    def keyPressEvent(self, event):
+        if event.key() != Qt.Key.Key_Escape:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event):
+        event.ignore()
+
+
+class SetupWizard(QWizard):
+    """After `exec()`: `session` is the signed-in UserSession and `opened_path` its store."""
+
+    def __init__(self, store_path: Path, *, sample_path: Path, parent=None):
+        super().__init__(parent)
+        self.store_path = Path(store_path)
+        self.sample_path = Path(sample_path)
+        self.session = None
+        self.opened_path: Path | None = None
+        self._task: Task | None = None
+        self._busy: _BusyDialog | None = None
+
+        self.setWindowTitle("Set up Casebook")
+        self.setWindowIcon(icon("casebook"))
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, icon("casebook").pixmap(48, 48))
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setMinimumSize(640, 480)
+        self.resize(720, 560)
+
+        self.welcome_page = WelcomePage(self.store_path)
+        self.trust_page = TrustPage()
+        self.schools_page = SchoolsPage()
+        self.admin_page = AdminPage()
+        self.recovery_page = RecoveryPage(self.store_path)
+        self.setPage(WELCOME, self.welcome_page)
+        self.setPage(TRUST, self.trust_page)
+        self.setPage(SCHOOLS, self.schools_page)
+        self.setPage(ADMIN, self.admin_page)
+        self.setPage(RECOVERY, self.recovery_page)
+        self.setStartId(WELCOME)
+
+    # -- what the pages hold ----------------------------------------------------------------
+    def trust_draft(self) -> TrustDraft:
+        name, address, logo = self.trust_page.details()
+        return TrustDraft(name, address, logo, self.schools_page.schools())
+
+    def admin_draft(self) -> AdminDraft:
+        return self.admin_page.draft()
+
+    def recovery_sheet(self, recovery_key: str) -> bytes:
+        """The printable sheet for the key on show, with the names typed so far."""
+        from reports.recovery_sheet import build_recovery_sheet
+
+        return build_recovery_sheet(
+            trust_name=" ".join(self.trust_page.details()[0].split()),
+            store_name=self.store_path.name,
+            recovery_key=recovery_key,
+            created_on=uk_today(),
+            created_by=" ".join(self.admin_page.draft().full_name.split()),
+        )
+
+    # -- checking ---------------------------------------------------------------------------
+    def check_trust(self) -> bool:
+        try:
+            clean_trust(self.trust_draft())
+        except ValidationError as exc:
+            self.show_problem(exc)
+            return False
+        return True
+
+    def check_admin(self) -> bool:
+        try:
+            clean_trust(self.trust_draft())
+            clean_admin(self.admin_draft())
+        except ValidationError as exc:
+            self.show_problem(exc)
+            return False
+        return True
+
+    def show_problem(self, exc: ValidationError) -> None:
+        """Show the message on the page holding the input it names, going back if need be."""
+        target = FIELD_PAGES.get(exc.field or "", self.currentId())
+        if target == self.currentId() or target not in self.visitedIds():
+            self.currentPage().show_problem(exc.message, exc.field)
+            return
+        # Not from inside validatePage: QWizard is still handling the Next click.
+        QTimer.singleShot(0, lambda: self._go_back_to(target, exc))
+
+    def _go_back_to(self, target: int, exc: ValidationError) -> None:
+        for _ in range(len(self.visitedIds())):
+            if self.currentId() == target:
+                break
+            self.back()
+        self.page(target).show_problem(exc.message, exc.field)
+
+    # -- finishing --------------------------------------------------------------------------
+    def create_trust(self, recovery_key: str) -> bool:
+        """Create the real store with the key on show; False (and a message) if it fails."""
+        if self.session is not None:
+            return True
+        try:
+            with _wait_cursor():
+                result = create_store(
+                    self.store_path,
+                    trust=self.trust_draft(),
+                    admin=self.admin_draft(),
+                    recovery_key=recovery_key,
+                )
+        except ValidationError as exc:
+            self.show_problem(exc)
+            return False
+        except Exception as exc:
+            Messenger.error(self, exc, "The case store was not created")
+            return False
+        self.session = result.session
+        self.opened_path = self.store_path
+        return True
+
+    def open_sample(self) -> bool:
+        """Open the sample, making it first (in the background) if it is not there yet.
+
+        Returns True only when signed in already; after making the sample the wizard
+        accepts itself.
+        """
+        if self.session is not None:
+            return True
+        if self.sample_path.exists():
+            from desktop.services.demo import SAMPLE_PASSWORD
+
+            return self._sign_in_sample(SAMPLE_PASSWORD)
+        self._make_sample()
+        return False
+
+    def _make_sample(self) -> None:
+        demo = importlib.import_module("desktop.services.demo")
+        path, cases = self.sample_path, SAMPLE_CASES
+
+        def make(progress):
+            return demo.create_demo_store(path, cases=cases, progress=progress)
+
+        self._busy = _BusyDialog("Making the sample trust…", "", 0, 0, self)
+        self._busy.setWindowTitle("Sample trust")
+        self._busy.setCancelButton(None)
+        self._busy.setWindowModality(Qt.WindowModality.WindowModal)
+        self._busy.setMinimumDuration(0)
+        self._busy.setAutoClose(False)
+        self._busy.setAutoReset(False)
+        self._busy.setMinimumWidth(360)
+        self._busy.show()
+        self._task = Task(make)
+        self._task.signals.progress.connect(self._sample_progress)
+        self._task.signals.succeeded.connect(self._sample_made)
+        self._task.signals.failed.connect(self._sample_failed)
+        start(self._task)
+
+    def _sample_progress(self, done: int, total: int, text: str) -> None:
+        if self._busy is None:
+            return
+        self._busy.setMaximum(max(total, 0))
+        self._busy.setValue(min(done, total) if total else 0)
+        if text:
+            self._busy.setLabelText(f"{text}…")
+
+    def _close_busy(self) -> None:
+        if self._busy is not None:
+            self._busy.hide()
+            self._busy.deleteLater()
+            self._busy = None
+
+    def _sample_made(self, result) -> None:
+        self._close_busy()
+        if not self._sign_in_sample(result.password):
+            return
+        Messenger.info(
+            self,
+            "Sample trust ready",
+            "The sample trust is ready, filled with invented cases. You are signed in as "
+            f"{SAMPLE_USERNAME}. To see Casebook as other people would, lock it and sign in "
+            f"as any of these users: {', '.join(result.usernames)}. They all share the "
+            f"password \u201c{result.password}\u201d.",
+        )
+        self.accept()
+
+    def _sample_failed(self, exc: BaseException) -> None:
+        self._close_busy()
+        Messenger.error(self, exc, "The sample trust was not made")
+
+    def _sign_in_sample(self, password: str) -> bool:
+        auth = importlib.import_module("desktop.services.auth")
+        try:
+            with _wait_cursor():
+                session = auth.sign_in(
+                    self.sample_path, username=SAMPLE_USERNAME, password=password
+                )
+        except Exception as exc:
+            Messenger.error(self, exc, "The sample trust did not open")
+            return False
+        self.session = session
+        self.opened_path = self.sample_path
+        return True

@@ -1,0 +1,241 @@
+"""The sign-in dialog: password, "remember me", the remembered device, and the lock screen."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import math
+import threading
+import time
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+)
+
+from desktop import secrets
+from desktop.errors import CasebookError, TooManyAttempts, WrongPassword, user_message
+from desktop.ui.forms import child, load_form
+from desktop.ui.icons import icon
+from desktop.ui.messages import Messenger
+from desktop.ui.recovery_dialog import RecoveryDialog
+from desktop.ui.worker import Task, start
+
+log = logging.getLogger(__name__)
+
+AUTH_MODULE = "desktop.services.auth"
+WAIT_SLACK_SECONDS = 0.25
+
+
+def _auth():
+    """The auth service, imported on first use so the dialog itself opens quickly."""
+    return importlib.import_module(AUTH_MODULE)
+
+
+def _prefetch_auth() -> None:
+    """Import the auth service (SQLAlchemy, SQLCipher, Argon2) while the person types."""
+    threading.Thread(
+        target=importlib.import_module, args=(AUTH_MODULE,), name="prefetch-auth", daemon=True
+    ).start()
+
+
+def _remembered_user(store_path: Path, progress=None) -> str | None:
+    return _auth().remembered_user(store_path)
+
+
+class SignInDialog(QDialog):
+    """Asks for a username and password and opens the store; `session` is set on success.
+
+    With `locked=True` it is the lock screen: the username is fixed and only that person's
+    password (or the recovery key) carries on.
+    """
+
+    def __init__(self, store_path: Path, *, username: str = "", locked: bool = False, parent=None):
+        super().__init__(parent)
+        self.store_path = Path(store_path)
+        self.locked = locked
+        self.session = None
+        self._remembered_task: Task | None = None
+        self._wait_until = 0.0
+        self._countdown = QTimer(self)
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
+        self._countdown.setInterval(200)
+
+        load_form("signin_dialog", self)
+        self.heading = child(self, QLabel, "headingLabel")
+        self.locked_label = child(self, QLabel, "lockedLabel")
+        self.username_edit = child(self, QLineEdit, "usernameEdit")
+        self.password_edit = child(self, QLineEdit, "passwordEdit")
+        self.remember_check = child(self, QCheckBox, "rememberCheck")
+        self.keyring_note = child(self, QLabel, "keyringNote")
+        self.error_label = child(self, QLabel, "errorLabel")
+        self.store_label = child(self, QLabel, "storeLabel")
+        self.sign_in_button = child(self, QPushButton, "signInButton")
+        self.remembered_button = child(self, QPushButton, "rememberedButton")
+        self.forgot_button = child(self, QPushButton, "forgotButton")
+        self.cancel_button = child(self, QPushButton, "cancelButton")
+
+        self.setWindowIcon(icon("lock" if locked else "casebook"))
+        self.setMinimumWidth(420)
+        self.store_label.setText(f"Case store: {self.store_path.name}")
+        self.store_label.setToolTip(str(self.store_path))
+        self.error_label.hide()
+        self._set_up_mode(username)
+        self._set_up_remembering()
+        self._connect_signals()
+        _prefetch_auth()
+        self._look_for_remembered_device()
+
+    # -- set-up ---------------------------------------------------------------------------
+    def _set_up_mode(self, username: str) -> None:
+        self.username_edit.setText(username)
+        if self.locked:
+            self.setWindowTitle("Casebook is locked")
+            self.heading.setText("Casebook is locked")
+            self.locked_label.setText(f"Locked by {username}. Enter your password to carry on.")
+            self.username_edit.setReadOnly(True)
+            self.username_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.sign_in_button.setText("&Unlock")
+            self.cancel_button.setText("Close Casebook")
+        else:
+            self.setWindowTitle("Sign in to Casebook")
+            self.locked_label.hide()
+        (self.password_edit if username else self.username_edit).setFocus()
+
+    def _set_up_remembering(self) -> None:
+        self.remembered_button.hide()
+        if self.locked:
+            # The lock screen always wants the password: a remembered device would undo it.
+            self.remember_check.hide()
+            self.keyring_note.hide()
+            return
+        secure = secrets.keyring_status().secure
+        self.remember_check.setEnabled(secure)
+        self.keyring_note.setVisible(not secure)
+
+    def _look_for_remembered_device(self) -> None:
+        """Off the UI thread, since it needs the auth service; the button appears when found."""
+        if self.locked or not self.remember_check.isEnabled():
+            return
+        self._remembered_task = Task(partial(_remembered_user, self.store_path))
+        self._remembered_task.signals.succeeded.connect(self._show_remembered)
+        start(self._remembered_task)
+
+    def _connect_signals(self) -> None:
+        self.sign_in_button.clicked.connect(self._sign_in)
+        self.remembered_button.clicked.connect(self._continue_remembered)
+        self.forgot_button.clicked.connect(self._forgotten_password)
+        self.cancel_button.clicked.connect(self.reject)
+        self._countdown.timeout.connect(self._tick)
+        self.username_edit.textEdited.connect(self._clear_error)
+        self.password_edit.textEdited.connect(self._clear_error)
+
+    # -- handlers -------------------------------------------------------------------------
+    def _sign_in(self) -> None:
+        username = self.username_edit.text().strip()
+        password = self.password_edit.text()
+        if not username:
+            self._show_error("Enter your username.", self.username_edit)
+            return
+        if not password:
+            self._show_error("Enter your password.", self.password_edit)
+            return
+        auth = _auth()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            session = auth.sign_in(self.store_path, username=username, password=password)
+        except TooManyAttempts as exc:
+            self._start_wait(exc.retry_after)
+            return
+        except WrongPassword as exc:
+            self.password_edit.clear()
+            self._show_error(user_message(exc), self.password_edit)
+            return
+        except Exception as exc:  # store missing or damaged, a disk problem: say so plainly
+            log.warning("sign-in failed: %s", type(exc).__name__)
+            self._show_error(user_message(exc), self.password_edit)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        if self.remember_check.isEnabled() and self.remember_check.isChecked():
+            self._remember(auth, session)
+        self._finish(session)
+
+    def _remember(self, auth, session) -> None:
+        try:
+            auth.remember_this_device(session)
+        except (CasebookError, OSError) as exc:
+            Messenger.warn(self, "Casebook cannot remember you", user_message(exc))
+
+    def _show_remembered(self, username) -> None:
+        if username and self.session is None:
+            self.remembered_button.setText(f"Continue as {username}")
+            self.remembered_button.show()
+
+    def _continue_remembered(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            session = _auth().sign_in_remembered(self.store_path)
+        except Exception as exc:
+            self.remembered_button.hide()
+            self._show_error(user_message(exc), self.password_edit)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._finish(session)
+
+    def _forgotten_password(self) -> None:
+        dialog = RecoveryDialog(
+            self.store_path, username=self.username_edit.text().strip(), parent=self
+        )
+        dialog.accepted.connect(lambda: self._finish(dialog.session))
+        dialog.open()
+
+    def _finish(self, session) -> None:
+        if session is None:
+            return
+        self.session = session
+        self.password_edit.clear()
+        self.accept()
+
+    # -- feedback -------------------------------------------------------------------------
+    def _show_error(self, text: str, focus: QLineEdit) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+        focus.setFocus()
+        focus.selectAll()
+
+    def _clear_error(self) -> None:
+        if self.error_label.isVisible() and not self._countdown.isActive():
+            self.error_label.hide()
+
+    def _start_wait(self, seconds: float) -> None:
+        # A little slack, so that signing in the moment the button returns is never refused.
+        self._wait_until = time.monotonic() + max(seconds, 0.0) + WAIT_SLACK_SECONDS
+        self.sign_in_button.setEnabled(False)
+        self._show_wait()
+        self._countdown.start()
+
+    def _tick(self) -> None:
+        if time.monotonic() < self._wait_until:
+            self._show_wait()
+            return
+        self._countdown.stop()
+        self.sign_in_button.setEnabled(True)
+        self.error_label.hide()
+        self.password_edit.setFocus()
+
+    def _show_wait(self) -> None:
+        left = max(1, math.ceil(self._wait_until - WAIT_SLACK_SECONDS - time.monotonic()))
+        unit = "second" if left == 1 else "seconds"
+        self.error_label.setText(
+            f"Too many failed attempts. Wait {left} {unit} before trying again."
+        )
+        self.error_label.show()

@@ -1,0 +1,31 @@
+"""Fixtures for the Qt tests: no real message boxes, QSettings kept in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desktop.ui.messages import FakeBackend, Messenger
+
+
+@pytest.fixture(autouse=True)
+def messenger(monkeypatch: pytest.MonkeyPatch) -> FakeBackend:
+    """Every UI test answers questions through a fake, so no modal box can block it.
+
+    Queue answers with `messenger.confirmations` / `messenger.paths`; read what the
+    user was told in `messenger.said` as (kind, title, text).
+    """
+    fake = FakeBackend()
+    monkeypatch.setattr(Messenger, "backend", fake)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def _isolated_qsettings(tmp_path: Path) -> None:
+    """QSettings() writes INI files under tmp_path, never into the real user profile."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings")
+    )

@@ -1,0 +1,192 @@
+"""Start-up: the no-display message, the error hook and its dialog, and the first-window flow."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+
+from desktop import app as app_module
+from desktop.paths import log_dir
+from desktop.services.setup import SetupResult
+from desktop.ui import error_dialog
+from desktop.ui.error_dialog import ErrorDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.setup_wizard import SetupWizard
+from desktop.ui.signin_dialog import SignInDialog
+from tests.conftest import ADMIN_PASSWORD
+
+
+@pytest.fixture
+def hooks(monkeypatch: pytest.MonkeyPatch):
+    """Put the real hooks and logging back after the test installs Casebook's."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    yield
+    app_module.stop_logging()
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[BaseException, Path | None]]:
+    """Record what the error dialog would have shown instead of opening it."""
+    calls: list[tuple[BaseException, Path | None]] = []
+    monkeypatch.setattr(
+        error_dialog, "show_error", lambda exc, path, parent=None: calls.append((exc, path))
+    )
+    return calls
+
+
+def test_no_display_prints_a_plain_message(monkeypatch, capsys, hooks) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert app_module.main([]) == 1
+    err = capsys.readouterr().err
+    assert "could not find a display" in err
+    assert "xvfb-run -a casebook" in err
+    assert "Traceback" not in err
+
+
+def test_display_check_only_applies_on_linux(monkeypatch) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert app_module.display_missing("linux")
+    assert not app_module.display_missing("win32")
+    assert not app_module.display_missing("darwin")
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    assert not app_module.display_missing("linux")
+
+
+PRIVATE = "Patricia Example of 4 Elm Road"
+
+
+def raise_and_catch(message: str) -> tuple[type[BaseException], BaseException, object]:
+    try:
+        raise RuntimeError(message)
+    except RuntimeError as exc:
+        return type(exc), exc, exc.__traceback__
+
+
+def test_excepthook_logs_and_shows_the_dialog(qapp, hooks, shown) -> None:
+    log_path = app_module.setup_logging()
+    assert log_path == log_dir() / "casebook.log"
+    app_module.install_excepthook(log_path)
+    kind, exc, tb = raise_and_catch(PRIVATE)
+    sys.excepthook(kind, exc, tb)
+    assert shown == [(exc, log_path)]
+    text = log_path.read_text(encoding="utf-8")
+    assert "uncaught_exception" in text
+    assert "builtins.RuntimeError" in text
+    assert "Traceback" in text and "in raise_and_catch" in text
+    assert PRIVATE not in text  # messages may hold personal data: never logged
+
+
+def test_exception_in_a_thread_reaches_the_dialog(qtbot, hooks, shown) -> None:
+    log_path = app_module.setup_logging()
+    app_module.install_excepthook(log_path)
+
+    def fail(message: str) -> None:
+        raise ValueError(message)
+
+    worker = threading.Thread(target=fail, args=(PRIVATE,))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: len(shown) == 1)
+    assert isinstance(shown[0][0], ValueError)
+    text = log_path.read_text(encoding="utf-8")
+    assert "builtins.ValueError" in text and "in fail" in text
+    assert PRIVATE not in text
+
+
+def test_error_dialog_says_where_the_log_is_and_copies_it(qtbot, tmp_path: Path) -> None:
+    log_path = tmp_path / "casebook.log"
+    seen: dict[str, str] = {}
+
+    def answer() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ErrorDialog))
+        seen["heading"] = dialog.findChild(QLabel, "headingLabel").text()
+        seen["message"] = dialog.findChild(QLabel, "messageLabel").text()
+        seen["log"] = dialog.findChild(QLabel, "logLabel").text()
+        dialog.findChild(QPushButton, "copyLogButton").click()
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    error_dialog.show_error(PermissionError("denied"), log_path)
+    assert seen["heading"] == "Something went wrong"
+    assert "permissions" in seen["message"]
+    assert seen["log"] == f"Details were written to the log at {log_path}"
+    assert QGuiApplication.clipboard().text() == str(log_path)
+
+
+def test_run_flow_signs_in_to_an_existing_store(qtbot, new_store: SetupResult) -> None:
+    path = new_store.session.path
+
+    def sign_in() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+        dialog.findChild(QLineEdit, "usernameEdit").setText("admin")
+        dialog.findChild(QLineEdit, "passwordEdit").setText(ADMIN_PASSWORD)
+        dialog.findChild(QPushButton, "signInButton").click()
+
+    QTimer.singleShot(0, sign_in)
+    window = app_module.run_flow(path)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.isVisible()
+    assert window.session.actor.username == "admin"
+    window.close()
+    assert window.session.closed
+
+
+def test_run_flow_cancelled_at_sign_in_returns_none(qtbot, new_store: SetupResult) -> None:
+    def cancel() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert app_module.run_flow(new_store.session.path) is None
+
+
+def test_run_flow_without_a_store_opens_the_setup_wizard(qtbot, tmp_path: Path) -> None:
+    seen: list[SetupWizard] = []
+
+    def cancel() -> None:
+        wizard = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SetupWizard))
+        seen.append(wizard)
+        wizard.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert app_module.run_flow(tmp_path / "new.casebook") is None
+    assert len(seen) == 1
+    assert not (tmp_path / "new.casebook").exists()
+
+
+def test_application_is_named(qapp) -> None:
+    application = app_module.make_application([])
+    assert application.applicationName() == "Casebook"
+    assert application.organizationName() == "Casebook"
+    assert not application.windowIcon().isNull()
+
+
+def test_main_returns_zero_when_sign_in_is_cancelled(qtbot, hooks, new_store) -> None:
+    def cancel() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+        dialog.reject()
+
+    QTimer.singleShot(0, cancel)
+    assert app_module.main([], store_path=new_store.session.path) == 0
+    assert "startup" in (log_dir() / "casebook.log").read_text(encoding="utf-8")
+
+
+def test_main_shows_a_start_up_failure_in_a_window(monkeypatch, hooks, shown, tmp_path) -> None:
+    def broken(store_path: Path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(app_module, "run_flow", broken)
+    assert app_module.main([], store_path=tmp_path / "x.casebook") == 1
+    assert len(shown) == 1 and isinstance(shown[0][0], OSError)
+    assert "startup.failed" in (log_dir() / "casebook.log").read_text(encoding="utf-8")

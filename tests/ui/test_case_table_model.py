@@ -1,0 +1,152 @@
+"""The case list model: page-by-page fetching, filters, display text and refusals."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from desktop.services import auth, cases
+from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
+from desktop.services.session import UserSession
+from desktop.services.users import add_user
+from desktop.ui.case_table_model import COLUMNS, OPENED, PAGE, SCHOOLS, CaseTableModel
+from tests.conftest import ADMIN_PASSWORD
+
+CASES = 350
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """350 invented cases, made once for the module (the bulk writer takes well under a second)."""
+    import desktop.storage.keyvault as keyvault
+    from tests.conftest import FAST_KDF
+
+    previous = keyvault.DEFAULT_KDF
+    keyvault.DEFAULT_KDF = FAST_KDF
+    try:
+        path = tmp_path_factory.mktemp("demo") / "demo.casebook"
+        create_demo_store(path, cases=CASES, seed=3)
+    finally:
+        keyvault.DEFAULT_KDF = previous
+    return path
+
+
+@pytest.fixture
+def demo_session(demo_store: Path) -> Iterator[UserSession]:
+    session = auth.sign_in(demo_store, username="admin", password=SAMPLE_PASSWORD)
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def model(qtbot, demo_session: UserSession) -> CaseTableModel:
+    model = CaseTableModel(demo_session)
+    model.set_filters()
+    return model
+
+
+def test_first_page_only_then_fetch_more(model: CaseTableModel) -> None:
+    assert PAGE == 100
+    assert model.total == CASES
+    assert model.rowCount() == 100
+    assert model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 200
+    model.fetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == CASES
+    assert not model.canFetchMore(QModelIndex())
+    model.fetchMore(QModelIndex())  # nothing more to fetch: harmless
+    assert model.rowCount() == CASES
+
+
+def test_rows_are_newest_first_and_unique(model: CaseTableModel) -> None:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    rows = [model.case_at(i) for i in range(model.rowCount())]
+    assert len({r.id for r in rows}) == CASES
+    opened = [r.opened for r in rows]
+    assert opened == sorted(opened, reverse=True)
+
+
+def test_filters_reset_to_first_page(qtbot, model: CaseTableModel, demo_session) -> None:
+    model.fetchMore(QModelIndex())
+    assert model.rowCount() == 200
+    closed = cases.count_cases(demo_session, status="closed")
+    assert 0 < closed < CASES
+    with qtbot.waitSignal(model.totalChanged) as signal:
+        model.set_filters(status="closed")
+    assert signal.args == [closed]
+    assert model.rowCount() == min(closed, PAGE)
+    assert {model.case_at(i).status for i in range(model.rowCount())} == {"closed"}
+
+
+def test_school_and_search_filters(model: CaseTableModel, demo_session) -> None:
+    school_id = 2
+    expected = cases.count_cases(demo_session, school_id=school_id)
+    model.set_filters(school_id=school_id)
+    assert model.total == expected < CASES
+
+    target = model.case_at(5)
+    model.set_filters(search=target.reference)
+    assert model.rowCount() == 1
+    assert model.case_at(0).reference == target.reference
+    model.set_filters(search="no such person anywhere")
+    assert model.rowCount() == 0
+    assert model.total == 0
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_display_text_tooltip_and_alignment(model: CaseTableModel) -> None:
+    row = model.case_at(0)
+    texts = [model.index(0, c).data(Qt.ItemDataRole.DisplayRole) for c in range(len(COLUMNS))]
+    assert texts[0] == row.reference
+    assert texts[1] == row.subject
+    assert texts[2] == ", ".join(row.schools)
+    assert texts[3] in {"Open", "Closed"}
+    assert "_" not in texts[4] and texts[4][0].isupper()  # a label, not a stored value
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", texts[5])
+    assert texts[5] == row.opened.strftime("%d/%m/%Y")
+    assert model.index(0, SCHOOLS).data(Qt.ItemDataRole.ToolTipRole) == "\n".join(row.schools)
+    alignment = model.index(0, OPENED).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert alignment & int(Qt.AlignmentFlag.AlignRight)
+    headers = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for c in range(model.columnCount())
+    ]
+    assert headers == ["Reference", "Subject", "School(s)", "Status", "Stage", "Opened"]
+
+
+def test_clear_leaves_nothing(model: CaseTableModel) -> None:
+    model.clear()
+    assert model.rowCount() == 0
+    assert model.total == 0
+    assert not model.canFetchMore(QModelIndex())
+    model.refresh()  # no session any more: stays empty rather than failing
+    assert model.rowCount() == 0
+
+
+def test_refusal_is_reported_through_load_failed(qtbot, new_store) -> None:
+    add_user(
+        new_store.session,
+        username="desk",
+        full_name="Dee Desk",
+        role="front_desk",
+        school_ids=[1],
+        password=ADMIN_PASSWORD,
+    )
+    session = auth.sign_in(new_store.session.path, username="desk", password=ADMIN_PASSWORD)
+    try:
+        model = CaseTableModel(session)
+        with qtbot.waitSignal(model.loadFailed) as signal:
+            model.set_filters()
+        assert "Front desk" in signal.args[0]
+        assert model.error == signal.args[0]
+        assert model.rowCount() == 0
+        assert not model.canFetchMore(QModelIndex())
+    finally:
+        session.close()

@@ -1,0 +1,187 @@
+"""The sign-in dialog, driven offscreen against a real store."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDialog, QLabel, QLineEdit, QPushButton
+
+import desktop.domain.signin as signin_rules
+from desktop import secrets
+from desktop.errors import KeyringUnavailable, WrongPassword, user_message
+from desktop.services import auth
+from desktop.ui.recovery_dialog import RecoveryDialog
+from desktop.ui.signin_dialog import SignInDialog
+from tests.conftest import ADMIN_PASSWORD
+
+
+@pytest.fixture
+def store(new_store, store_path):
+    """A store with `admin`, and no session left open by the fixture's own sign-in."""
+    new_store.session.close()
+    return store_path
+
+
+def open_dialog(qtbot, store_path, **kwargs) -> SignInDialog:
+    dialog = SignInDialog(store_path, **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def w(dialog, kind, name):
+    found = dialog.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def sign_in(qtbot, dialog, username, password):
+    w(dialog, QLineEdit, "usernameEdit").setText(username)
+    w(dialog, QLineEdit, "passwordEdit").setText(password)
+    w(dialog, QPushButton, "signInButton").click()
+
+
+def test_right_password_signs_in_and_accepts(qtbot, store):
+    dialog = open_dialog(qtbot, store)
+    assert dialog.windowTitle() == "Sign in to Casebook"
+    assert w(dialog, QLabel, "storeLabel").text().endswith(store.name)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        sign_in(qtbot, dialog, "admin", ADMIN_PASSWORD)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.session is not None
+    assert dialog.session.actor.username == "admin"
+    dialog.session.close()
+
+
+def test_wrong_password_shows_inline_error_and_clears_password(qtbot, store, messenger):
+    dialog = open_dialog(qtbot, store)
+    error = w(dialog, QLabel, "errorLabel")
+    assert not error.isVisible()
+    sign_in(qtbot, dialog, "admin", "not the password")
+    assert error.isVisible()
+    assert error.text() == user_message(WrongPassword())
+    assert w(dialog, QLineEdit, "passwordEdit").text() == ""
+    assert dialog.session is None
+    assert dialog.isVisible()
+    assert messenger.said == []  # inline, not a modal box
+
+
+def test_empty_username_is_asked_for_without_trying(qtbot, store):
+    dialog = open_dialog(qtbot, store)
+    sign_in(qtbot, dialog, "", "whatever")
+    assert w(dialog, QLabel, "errorLabel").text() == "Enter your username."
+    assert dialog.session is None
+
+
+def test_repeated_failures_disable_sign_in_until_the_wait_is_over(qtbot, store, monkeypatch):
+    monkeypatch.setattr(signin_rules, "FREE_ATTEMPTS", 1)
+    monkeypatch.setattr(signin_rules, "FIRST_DELAY_SECONDS", 1.0)
+    dialog = open_dialog(qtbot, store)
+    button = w(dialog, QPushButton, "signInButton")
+    error = w(dialog, QLabel, "errorLabel")
+    sign_in(qtbot, dialog, "admin", "wrong one")
+    assert button.isEnabled()
+    sign_in(qtbot, dialog, "admin", ADMIN_PASSWORD)  # refused before the password is tried
+    assert not button.isEnabled()
+    assert "Wait 1 second" in error.text()
+    assert dialog.session is None
+    qtbot.waitUntil(button.isEnabled, timeout=4000)
+    assert not error.isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        sign_in(qtbot, dialog, "admin", ADMIN_PASSWORD)
+    dialog.session.close()
+
+
+def test_without_a_secure_keyring_remember_me_is_off_and_explained(qtbot, store):
+    dialog = open_dialog(qtbot, store)
+    assert not w(dialog, QCheckBox, "rememberCheck").isEnabled()
+    note = w(dialog, QLabel, "keyringNote")
+    assert note.isVisible()
+    assert "cannot remember you" in note.text()
+    assert not w(dialog, QPushButton, "rememberedButton").isVisible()
+
+
+def test_remember_me_then_continue_without_a_password(qtbot, store, memory_keyring):
+    dialog = open_dialog(qtbot, store)
+    remember = w(dialog, QCheckBox, "rememberCheck")
+    assert remember.isEnabled()
+    assert not w(dialog, QLabel, "keyringNote").isVisible()
+    remember.setChecked(True)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        sign_in(qtbot, dialog, "admin", ADMIN_PASSWORD)
+    dialog.session.close()
+    assert auth.remembered_user(store) == "admin"
+
+    again = open_dialog(qtbot, store)
+    button = w(again, QPushButton, "rememberedButton")
+    qtbot.waitUntil(button.isVisible, timeout=5000)
+    assert button.text() == "Continue as admin"
+    with qtbot.waitSignal(again.accepted, timeout=5000):
+        button.click()
+    assert again.session.actor.username == "admin"
+    again.session.close()
+
+
+def test_keyring_failing_while_remembering_warns_but_still_signs_in(
+    qtbot, store, memory_keyring, monkeypatch, messenger
+):
+    dialog = open_dialog(qtbot, store)
+    w(dialog, QCheckBox, "rememberCheck").setChecked(True)
+    insecure = secrets.KeyringStatus(False, "test", "gone")
+    monkeypatch.setattr(secrets, "keyring_status", lambda: insecure)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        sign_in(qtbot, dialog, "admin", ADMIN_PASSWORD)
+    assert dialog.session is not None
+    assert [text for kind, _, text in messenger.said if kind == "warn"] == [
+        user_message(KeyringUnavailable())
+    ]
+    dialog.session.close()
+    assert auth.remembered_user(store) is None
+
+
+def test_lock_screen_fixes_the_username(qtbot, store, memory_keyring):
+    dialog = open_dialog(qtbot, store, username="admin", locked=True)
+    assert dialog.windowTitle() == "Casebook is locked"
+    assert "Locked by admin. Enter your password to carry on." in (
+        w(dialog, QLabel, "lockedLabel").text()
+    )
+    assert w(dialog, QLineEdit, "usernameEdit").isReadOnly()
+    assert not w(dialog, QCheckBox, "rememberCheck").isVisible()
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        w(dialog, QLineEdit, "passwordEdit").setText(ADMIN_PASSWORD)
+        w(dialog, QPushButton, "signInButton").click()
+    assert dialog.session.actor.username == "admin"
+    dialog.session.close()
+
+
+def test_forgotten_password_takes_the_recovery_dialogs_session(
+    qtbot, new_store, store_path, messenger
+):
+    new_store.session.close()
+    dialog = open_dialog(qtbot, store_path, username="admin")
+    w(dialog, QPushButton, "forgotButton").click()
+    recovery = dialog.findChild(RecoveryDialog)
+    assert recovery is not None and recovery.isVisible()
+    assert w(recovery, QLineEdit, "usernameEdit").text() == "admin"
+    w(recovery, QLineEdit, "recoveryKeyEdit").setText(new_store.recovery_key)
+    w(recovery, QLineEdit, "newPasswordEdit").setText("a brand new password")
+    w(recovery, QLineEdit, "confirmEdit").setText("a brand new password")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        w(recovery, QPushButton, "resetButton").click()
+    assert dialog.session is recovery.session
+    assert dialog.session.actor.username == "admin"
+    dialog.session.close()
+
+
+def test_enter_signs_in_and_escape_cancels(qtbot, store):
+    dialog = open_dialog(qtbot, store, username="admin")
+    password = w(dialog, QLineEdit, "passwordEdit")
+    password.setText(ADMIN_PASSWORD)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.keyClick(password, Qt.Key.Key_Return)
+    dialog.session.close()
+
+    other = open_dialog(qtbot, store)
+    with qtbot.waitSignal(other.rejected, timeout=5000):
+        qtbot.keyClick(w(other, QLineEdit, "usernameEdit"), Qt.Key.Key_Escape)
+    assert other.session is None
