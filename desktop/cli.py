@@ -1,4 +1,4 @@
-"""The `casebook` command: set up a store, list cases, check the audit trail, reset passwords.
+"""The `casebook` command: set up a store, list cases, manage users, check the audit trail.
 
 For administrators, scripts and support staff working without the window. It never imports
 Qt widgets; only `casebook gui` (or no command at all) hands over to `desktop.app`. Services
@@ -50,7 +50,7 @@ def _chosen_path(args: argparse.Namespace) -> Path | None:
     return Path(chosen).expanduser() if chosen else None
 
 
-def _store_path(args: argparse.Namespace, *, sample: bool = False) -> Path:
+def store_path_for(args: argparse.Namespace, *, sample: bool = False) -> Path:
     """The --db given (after the command or before it), else the usual or the sample store."""
     from desktop.paths import default_store_path, sample_store_path
 
@@ -62,7 +62,9 @@ def _require_store(path: Path) -> None:
         raise StoreMissing(f"There is no case store at {path}.")
 
 
-def _secret(env: str, prompt: str, *, what: str, confirm: bool = False) -> tuple[str, str | None]:
+def read_secret(
+    env: str, prompt: str, *, what: str, confirm: bool = False
+) -> tuple[str, str | None]:
     """A secret from the environment, or typed (twice when `confirm`) at the terminal."""
     value = os.environ.get(env)
     if value:
@@ -75,11 +77,11 @@ def _secret(env: str, prompt: str, *, what: str, confirm: bool = False) -> tuple
 
 
 def _password(username: str) -> str:
-    return _secret(PASSWORD_ENV, f"Password for {username}: ", what="password")[0]
+    return read_secret(PASSWORD_ENV, f"Password for {username}: ", what="password")[0]
 
 
 @contextmanager
-def _signed_in(path: Path, username: str, password: str | None = None) -> Iterator[UserSession]:
+def signed_in(path: Path, username: str, password: str | None = None) -> Iterator[UserSession]:
     """Sign in for one command and always sign out (locking the store) afterwards."""
     from desktop.services import auth
 
@@ -128,7 +130,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from desktop.services.store import store_exists
     from desktop.storage.keyvault import keys_path_for
 
-    path = _store_path(args)
+    path = store_path_for(args)
     if path.exists() or keys_path_for(path).exists() or store_exists(path):
         raise StoreExists(f"A case store already exists at {path}; Casebook will not overwrite it.")
     # Check everything typed on the command line before asking for a password.
@@ -139,7 +141,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     sheet = Path(args.recovery_sheet).expanduser() if args.recovery_sheet else None
     if sheet is not None and (sheet.is_dir() or not sheet.parent.is_dir()):
         raise ValidationError(f"Cannot save the recovery sheet as {sheet}.", "recovery_sheet")
-    password, confirm = _secret(
+    password, confirm = read_secret(
         PASSWORD_ENV, f"Choose a password for {username}: ", what="password", confirm=True
     )
     admin = clean_admin(AdminDraft(username, args.admin_name, password, confirm))
@@ -204,7 +206,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from desktop.services.demo import SAMPLE_ACCOUNTS, create_demo_store
 
-    path = _store_path(args, sample=True)
+    path = store_path_for(args, sample=True)
     chosen = os.environ.get(PASSWORD_ENV)
     password = chosen or secrets.token_urlsafe(12)
     progress = _show_progress if sys.stderr.isatty() else None
@@ -245,8 +247,8 @@ def cmd_cases(args: argparse.Namespace) -> int:
     """List the cases this user may see, as a table or as JSON."""
     from desktop.services.cases import all_cases
 
-    path = _store_path(args)
-    with _signed_in(path, args.user) as session:
+    path = store_path_for(args)
+    with signed_in(path, args.user) as session:
         if args.school:
             rows = _cases_at_school(session, args.school, args.status)
         else:
@@ -304,8 +306,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from desktop.errors import AuditChainBroken
     from desktop.services.audit import verify_chain
 
-    path = _store_path(args)
-    with _signed_in(path, args.user) as session:
+    path = store_path_for(args)
+    with signed_in(path, args.user) as session:
         report = verify_chain(session)
     if report.broken_at is not None:
         raise AuditChainBroken(report.broken_at, report.reason)
@@ -317,10 +319,10 @@ def cmd_recover(args: argparse.Namespace) -> int:
     """Set a new password with the recovery key, when the old one is lost."""
     from desktop.services.auth import reset_password_with_recovery_key
 
-    path = _store_path(args)
+    path = store_path_for(args)
     _require_store(path)
-    key, _ = _secret(RECOVERY_KEY_ENV, "Recovery key: ", what="recovery key")
-    new, confirm = _secret(
+    key, _ = read_secret(RECOVERY_KEY_ENV, "Recovery key: ", what="recovery key")
+    new, confirm = read_secret(
         NEW_PASSWORD_ENV, f"New password for {args.user}: ", what="new password", confirm=True
     )
     session = reset_password_with_recovery_key(
@@ -336,11 +338,11 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     """Change your own password (your current one is needed)."""
     from desktop.services.auth import change_password
 
-    path = _store_path(args)
+    path = store_path_for(args)
     _require_store(path)
-    current = _secret(PASSWORD_ENV, f"Current password for {args.user}: ", what="password")[0]
-    with _signed_in(path, args.user, current) as session:
-        new, confirm = _secret(
+    current = read_secret(PASSWORD_ENV, f"Current password for {args.user}: ", what="password")[0]
+    with signed_in(path, args.user, current) as session:
+        new, confirm = read_secret(
             NEW_PASSWORD_ENV, "New password: ", what="new password", confirm=True
         )
         change_password(session, current_password=current, new_password=new, confirm=confirm)
@@ -479,6 +481,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     db_option(passwd, usual)
     user_option(passwd)
+
+    from desktop.cli_users import add_user_commands
+
+    add_user_commands(commands, db_option, user_option, usual)
 
     gui = command("gui", cmd_gui, "open the Casebook window (the default)", "Open the window.")
     db_option(gui, "the store you last opened")

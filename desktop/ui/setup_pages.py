@@ -273,7 +273,7 @@ class AdminPage(QWizardPage):
         self.error_label = child(self, QLabel, "adminError")
         child(self, QLabel, "roleLabel").setText(
             f"This first account has the role <b>{Role.DATA_PROTECTION_LEAD.label}</b>: "
-            "it adds the other users, looks after backups and the audit trail, and can see "
+            "it adds the other users, looks after the audit trail, and can see "
             "every school's cases."
         )
         child(self, QLabel, "passwordHint").setText(

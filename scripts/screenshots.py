@@ -1,0 +1,113 @@
+"""Render Casebook's main windows over sample data to PNG files (`make screenshots`).
+
+Builds a throwaway sample store in a temporary folder, so nothing touches real data.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget, QWizard  # noqa: E402
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    widget.show()
+    QApplication.processEvents()
+    path = out / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+def fill_wizard(wizard: QWizard, out: Path) -> None:
+    """Walk the setup wizard with invented details, saving each page."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTableWidget, QTableWidgetItem
+
+    def find(kind, name):  # noqa: ANN001, ANN202
+        return wizard.currentPage().findChild(kind, name)
+
+    save(wizard, out, "setup_1_welcome")
+    wizard.next()
+    find(QLineEdit, "trustNameEdit").setText("Riverside Learning Trust")
+    find(QPlainTextEdit, "trustAddressEdit").setPlainText("2 Mill Lane\nRiverside\nRS1 2AA")
+    save(wizard, out, "setup_2_trust")
+    wizard.next()
+    table = find(QTableWidget, "schoolsTable")
+    for row, values in enumerate(
+        (
+            ("Riverside Primary School", "Church Road, Riverside", "Helen Marsh"),
+            ("Millbrook Academy", "Millbrook Lane, Riverside", "Daniel Okafor"),
+        )
+    ):
+        if table.rowCount() <= row:
+            table.insertRow(row)
+        for column, value in enumerate(values):
+            table.setItem(row, column, QTableWidgetItem(value))
+    save(wizard, out, "setup_3_schools")
+    wizard.next()
+    find(QLineEdit, "fullNameEdit").setText("Rachel Doyle")
+    find(QLineEdit, "usernameEdit").setText("r.doyle")
+    find(QLineEdit, "passwordEdit").setText("a long sample password")
+    find(QLineEdit, "confirmEdit").setText("a long sample password")
+    save(wizard, out, "setup_4_administrator")
+    wizard.next()
+    save(wizard, out, "setup_5_recovery")
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Casebook")
+
+    import datetime as dt
+
+    from desktop.services import auth
+    from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
+    from desktop.ui.help_dialog import HelpDialog
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.settings_dialog import SettingsDialog
+    from desktop.ui.setup_wizard import SetupWizard
+    from desktop.ui.signin_dialog import SignInDialog
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store = folder / "sample.casebook"
+        create_demo_store(store, cases=500, seed=7, today=dt.date(2026, 11, 24))
+
+        signin = SignInDialog(store, username="admin")
+        save(signin, out, "signin_dialog")
+        signin.close()
+
+        wizard = SetupWizard(folder / "new.casebook", sample_path=folder / "other.casebook")
+        wizard.resize(720, 560)
+        fill_wizard(wizard, out)
+        wizard.close()
+
+        session = auth.sign_in(store, username="admin", password=SAMPLE_PASSWORD)
+        state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(session, state=state)
+        window.resize(1200, 760)
+        save(window, out, "main_window")
+
+        settings = SettingsDialog(session, parent=window)
+        for index, page in enumerate(settings.pages, start=1):
+            settings.show_page(page.objectName())
+            save(settings, out, f"settings_{index}_{page.objectName()}")
+        settings.close()
+
+        help_dialog = HelpDialog(parent=window)
+        help_dialog.resize(760, 620)
+        save(help_dialog, out, "help")
+        help_dialog.close()
+        window.close()
+        session.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots")))

@@ -1,0 +1,95 @@
+"""`casebook user add|list|remove`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.errors import WrongPassword
+from desktop.services import auth
+from tests.cli.test_cli import PASSWORD, init, run
+
+NEW = "new staff password"
+
+
+@pytest.fixture
+def store(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> Path:
+    monkeypatch.setenv("CASEBOOK_PASSWORD", PASSWORD)
+    path = tmp_path / "trust.casebook"
+    init(capsys, path)
+    monkeypatch.setenv("CASEBOOK_NEW_PASSWORD", NEW)
+    return path
+
+
+def test_add_a_school_user_who_can_then_sign_in(store: Path, capsys) -> None:
+    code, out, err = run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "jo.price"),
+        *("--full-name", "Jo Price", "--role", "business_manager", "--school", "ash primary"),
+    )
+    assert code == 0, err
+    assert "Added jo.price (School business manager) for Ash Primary." in out
+    session = auth.sign_in(store, username="jo.price", password=NEW)
+    assert session.actor.school_ids is not None and len(session.actor.school_ids) == 1
+    session.close()
+    code, out, _ = run(capsys, "user", "list", "--db", store, "--user", "admin")
+    assert code == 0 and "jo.price" in out and "Ash Primary" in out
+
+
+def test_school_role_without_a_school_is_refused(store: Path, capsys) -> None:
+    code, _, err = run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "x1"),
+        *("--full-name", "X", "--role", "headteacher"),
+    )
+    assert code == 1
+    assert "Choose the schools" in err and "Traceback" not in err
+
+
+def test_unknown_school_names_the_real_ones(store: Path, capsys) -> None:
+    code, _, err = run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "x2"),
+        *("--full-name", "X", "--role", "headteacher", "--school", "Nowhere High"),
+    )
+    assert code == 1
+    assert "Nowhere High" in err and "Ash Primary" in err
+
+
+def test_bad_role_is_a_usage_error(store: Path, capsys) -> None:
+    code, _, _ = run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "x3"),
+        *("--full-name", "X", "--role", "janitor"),
+    )
+    assert code == 2
+
+
+def test_remove_stops_that_password_opening_the_store(store: Path, capsys) -> None:
+    run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "leaver"),
+        *("--full-name", "Lee Leaver", "--role", "auditor"),
+    )
+    code, out, err = run(
+        capsys, "user", "remove", "--db", store, "--user", "admin", "--username", "leaver"
+    )
+    assert code == 0, err
+    with pytest.raises(WrongPassword):
+        auth.sign_in(store, username="leaver", password=NEW)
+    code, out, _ = run(capsys, "user", "list", "--db", store, "--user", "admin")
+    assert "removed" in out
+
+
+def test_only_a_data_protection_lead_manages_users(store: Path, capsys, monkeypatch) -> None:
+    run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "ceo"),
+        *("--full-name", "Cee Oh", "--role", "trust_leader"),
+    )
+    capsys.readouterr()
+    monkeypatch.setenv("CASEBOOK_PASSWORD", NEW)
+    code, _, err = run(capsys, "user", "list", "--db", store, "--user", "ceo")
+    assert code == 1
+    assert "cannot manage user accounts" in err
