@@ -7,6 +7,7 @@ sign-in figure is what a user feels. Prints a table and exits 1 if a target is m
 from __future__ import annotations
 
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ SEARCH = "smi"
 DEMO_TARGET = 30.0
 FIRST_PAGE_TARGET = 1.0
 SEARCH_TARGET = 0.5
+DIALOG_TARGET = 1.0
 
 
 def _seconds(action: Callable[[], object]) -> float:
@@ -41,6 +43,21 @@ def first_page(path: Path, password: str) -> float:
     elapsed = time.perf_counter() - started
     auth.sign_out(session)
     return elapsed
+
+
+def window_first_page(path: Path, password: str) -> tuple[float, float]:
+    """Cold, in a fresh process each time: (start-up to sign-in dialog, click to rows)."""
+    script = Path(__file__).with_name("window_first_page.py")
+    runs = []
+    for _ in range(REPEATS):
+        out = subprocess.run(
+            [sys.executable, str(script), str(path), password],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        runs.append((float(out[0]), float(out[1])))
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def search(path: Path, password: str) -> float:
@@ -61,20 +78,23 @@ def main() -> int:
         demo_seconds = _seconds(lambda: create_demo_store(path, cases=CASES, seed=1))
         page_seconds = statistics.median(first_page(path, SAMPLE_PASSWORD) for _ in range(REPEATS))
         search_seconds = search(path, SAMPLE_PASSWORD)
+        dialog_seconds, window_seconds = window_first_page(path, SAMPLE_PASSWORD)
 
     rows = [
         (f"Make the {CASES:,}-case sample store", demo_seconds, DEMO_TARGET),
         (f"Sign in to first page (median of {REPEATS})", page_seconds, FIRST_PAGE_TARGET),
         (f'Search "{SEARCH}", first 100 (median of {REPEATS})', search_seconds, SEARCH_TARGET),
+        (f"Start-up to sign-in dialog (cold, median of {REPEATS})", dialog_seconds, DIALOG_TARGET),
+        ("Sign in clicked to window rows (cold, median)", window_seconds, FIRST_PAGE_TARGET),
     ]
-    print(f"{'Measure':<46}{'Result':>10}{'Target':>10}  Status")
+    print(f"{'Measure':<54}{'Result':>10}{'Target':>10}  Status")
     missed = 0
     for label, seconds, target in rows:
         ok = seconds < target
         missed += not ok
         status = "ok" if ok else "MISSED"
         result, goal = f"{seconds:.3f} s", f"< {target:g} s"
-        print(f"{label:<46}{result:>10}{goal:>10}  {status}")
+        print(f"{label:<54}{result:>10}{goal:>10}  {status}")
     return 1 if missed else 0
 
 
