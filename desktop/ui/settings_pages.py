@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,13 +34,13 @@ from desktop.errors import CasebookError
 from desktop.services import trust as trust_service
 from desktop.services.session import UserSession
 from desktop.ui.forms import child, load_form
+from desktop.ui.logo import pick_logo, show_logo
 from desktop.ui.messages import Messenger
 
 log = logging.getLogger(__name__)
 
 STATUS_CHOICES = (("Open", "open"), ("Closed", "closed"), ("All statuses", ""))
 ALL_SCHOOLS = "All my schools"
-LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"
 _KEEP = object()
 
 
@@ -115,37 +114,21 @@ class TrustPage(SettingsPage):
         self._loaded, self._logo = (name, address), _KEEP
 
     def choose_logo(self) -> None:
-        path = Messenger.open_path(self, "Choose the trust's logo", LOGO_FILTER)
-        if path is None:
-            return
         try:
-            data = path.read_bytes()
-            trust_service.check_logo(data)
+            data = pick_logo(self)
         except (CasebookError, OSError) as exc:
             Messenger.error(self, exc, "Trust logo")
             return
-        self._logo = data
-        self._show_logo(data)
+        if data is not None:
+            self._logo = data
+            self._show_logo(data)
 
     def remove_logo(self) -> None:
         self._logo = None
         self._show_logo(None)
 
     def _show_logo(self, data: bytes | None) -> None:
-        pixmap = QPixmap()
-        if data and pixmap.loadFromData(data):
-            size = self.logo_preview.contentsRect().size()
-            self.logo_preview.setPixmap(
-                pixmap.scaled(
-                    size,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
-        else:
-            self.logo_preview.clear()
-            self.logo_preview.setText("No logo")
-        self._has_logo = bool(data)
+        self._has_logo = show_logo(self.logo_preview, data)
         self.remove_button.setEnabled(self._has_logo and not self.read_only)
 
 

@@ -11,8 +11,8 @@ import unicodedata
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtGui import QFontDatabase, QPixmap
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QHeaderView,
@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.roles import Role
 from desktop.domain.signin import MIN_PASSWORD_LENGTH
-from desktop.errors import user_message
+from desktop.errors import CasebookError, user_message
 from desktop.services.setup import AdminDraft, SchoolDraft, new_recovery_key
-from desktop.services.trust import check_logo
 from desktop.ui.forms import child, load_form
+from desktop.ui.logo import pick_logo, show_logo
 from desktop.ui.messages import Messenger
 
 WELCOME, TRUST, SCHOOLS, ADMIN, RECOVERY = range(5)
-LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"
 SCHOOL_COLUMNS = 3  # name, address, headteacher
 
 
@@ -131,21 +130,15 @@ class TrustPage(QWizardPage):
         _show_error(self.error_label, message, focus)
 
     def _choose_logo(self) -> None:
-        path = Messenger.open_path(self, "Choose the trust's logo", LOGO_FILTER)
-        if path is None:
-            return
         try:
-            data = path.read_bytes()
-            check_logo(data)
-        except Exception as exc:
+            data = pick_logo(self)
+        except (CasebookError, OSError) as exc:
             self.show_problem(user_message(exc), "logo")
             return
-        if not QPixmap().loadFromData(data):
-            self.show_problem("That image is damaged or cannot be read. Try another.", "logo")
-            return
-        self.logo = data
-        self.error_label.hide()
-        self._show_logo()
+        if data is not None:
+            self.logo = data
+            self.error_label.hide()
+            self._show_logo()
 
     def _remove_logo(self) -> None:
         self.logo = None
@@ -153,21 +146,7 @@ class TrustPage(QWizardPage):
         self.choose_logo_button.setFocus()
 
     def _show_logo(self) -> None:
-        if self.logo is None:
-            self.logo_preview.clear()
-            self.logo_preview.setText("No logo")
-        else:
-            pixmap = QPixmap()
-            pixmap.loadFromData(self.logo)
-            room = self.logo_preview.contentsRect().size()
-            self.logo_preview.setPixmap(
-                pixmap.scaled(
-                    room.width() - 8,
-                    room.height() - 8,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-            )
+        show_logo(self.logo_preview, self.logo)
         self.remove_logo_button.setEnabled(self.logo is not None)
 
 
