@@ -6,8 +6,6 @@ Ofcom's range reserved for drama and email addresses use the reserved example.or
 The same seed and `today` always give the same trust, people and cases.
 """
 
-# Word lists read best as text; ruff would have them as one-word-per-line lists.
-# ruff: noqa: SIM905
 from __future__ import annotations
 
 import datetime as dt
@@ -23,10 +21,11 @@ from sqlalchemy.orm import Session
 from desktop.dates import UK, uk_today
 from desktop.domain.cases import CaseStatus, Stage, format_reference
 from desktop.domain.incidents import Agency, Channel, PartyRole
-from desktop.domain.people import Relationship, VoluntaryRole
+from desktop.domain.people import Relationship
 from desktop.domain.roles import Role
 from desktop.errors import ValidationError
 from desktop.services import audit
+from desktop.services import demo_data as data
 from desktop.services.session import UserSession
 from desktop.services.setup import (
     AdminDraft,
@@ -81,195 +80,6 @@ SAMPLE_ACCOUNTS: tuple[tuple[str, str, Role, tuple[int, ...], tuple[int | None, 
     ("ceo", "Andrew Collins", Role.TRUST_LEADER, (), (None, "Chief executive officer")),
     ("auditor", "Nadia Rahman", Role.AUDITOR, (), (None, "Internal auditor")),
 )
-_STAFF_POSTS = (
-    ("Headteacher", "the headteacher"),
-    ("Deputy headteacher", "the deputy headteacher"),
-    ("School business manager", "the school business manager"),
-    ("Office manager", "the office manager"),
-    ("Receptionist", "the receptionist"),
-    ("SENCo", "the SENCo"),
-    ("Site manager", "the site manager"),
-    ("Class teacher", "a class teacher"),
-    ("Class teacher", "a class teacher"),
-    ("Teaching assistant", "a teaching assistant"),
-)
-
-_ADULT_NAMES = (
-    "David Paul Mark James Andrew Richard Daniel Michael Christopher Stephen Lee Craig Gareth "
-    "Darren Wayne Jason Imran Tariq Sean Kevin Sarah Emma Claire Lisa Nicola Rachel Laura "
-    "Joanne Kelly Gemma Amy Hayley Samantha Natalie Victoria Louise Stacey Leanne Michelle Zoe "
-    "Fatima Shabana Aoife Rebecca Kirsty Tom Ryan Adam Jamal Priya"
-).split()
-_CHILD_NAMES = (
-    "Oliver George Noah Arthur Leo Muhammad Harry Oscar Archie Henry Jack Theo Freddie Alfie "
-    "Charlie Jacob Thomas Isaac Finley Ethan Olivia Amelia Isla Ava Ivy Freya Lily Florence Mia "
-    "Willow Rosie Sophia Isabella Grace Daisy Sienna Poppy Evie Elsie Ella Aisha Zara Maya Ruby"
-).split()
-_FAMILY_NAMES = (
-    "Smith Jones Williams Taylor Brown Davies Evans Wilson Thomas Johnson Roberts Robinson "
-    "Thompson Wright Walker White Edwards Hughes Green Hall Lewis Harris Clarke Patel Jackson "
-    "Wood Turner Martin Cooper Hill Ward Morris Moore Clark Lee King Baker Harrison Morgan Allen "
-    "James Scott Phillips Watson Davis Parker Price Bennett Young Griffiths Mitchell Kelly Cook "
-    "Carter Richardson Bailey Collins Bell Shaw Murphy Miller Cox Khan Marshall Anderson Simpson "
-    "Ellis Adams Singh Begum Foster Chapman Powell Webb Rogers Gray Mason Ali Hussain Smithson "
-    "Campbell Owen Palmer Holmes Mills Barnes Knight Lloyd Butler Russell Fisher O'Brien Kaur"
-).split()
-_STREETS = (
-    "Mill Lane|Church Street|Station Road|Victoria Road|Park Avenue|Queens Road|Orchard Close|"
-    "Meadow Way|Willow Drive|Chestnut Grove|Brook Street|Elm Road|The Crescent|Cedar Close|"
-    "Highfield Road|Manor Way"
-).split("|")
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-
-# Relationship to the school, its weight, and how the person relates to the linked pupils.
-_RELATIONS = (
-    (Relationship.PARENT, 70, Relationship.PARENT),
-    (Relationship.CARER, 10, Relationship.CARER),
-    (Relationship.LEGAL_RESPONSIBILITY, 3, Relationship.LEGAL_RESPONSIBILITY),
-    (Relationship.FAMILY_MEMBER, 9, Relationship.FAMILY_MEMBER),
-    (Relationship.VISITOR, 8, Relationship.VISITOR),
-)
-_VOLUNTARY = (VoluntaryRole.PTA_MEMBER, VoluntaryRole.LOCAL_GOVERNOR, VoluntaryRole.VOLUNTEER)
-
-# Incident patterns: "channel weight categories" (positions in DEFAULT_BEHAVIOUR_CATEGORIES,
-# which a new store holds in that order), then the locations, a short summary and the
-# description, each on its own line. Patterns after "safety" threaten immediate safety.
-_PATTERNS = """
-on_site 9 1,3
-Main gate; Playground at pick-up; Outside the school gates
-Shouting at staff at the school gate
-Shouted at {staff} at the gate during afternoon pick-up and would not leave when asked.
-on_site 6 1
-School office reception
-Swearing at staff in reception
-Swore repeatedly at {staff} in reception after being told an appointment was needed.
-on_site 5 10,2
-Playground at pick-up; Junior playground
-Confronting another family's child
-Went up to another family's child in the playground to tell them off about a falling-out.
-on_site 3 9,3
-School office reception; Main gate
-Arriving at school intoxicated
-Arrived to collect a child smelling strongly of alcohol and argued with {staff}.
-on_site 3 16
-School hall; Playing field
-Photographing pupils without permission
-Took photographs of pupils at a school event and would not delete them when {staff} asked.
-on_site 4 3,5
-Main entrance
-Pushing past staff into the building
-Pushed past {staff} to get into the building without signing in.
-on_site 2 15
-Playground at pick-up
-Dog brought onto the playground
-Brought a dog onto the playground again after being asked to keep it outside the gates.
-on_site 4 2
-Staff car park
-Intimidating staff in the car park
-Stood over {staff} in the car park and made remarks meant to intimidate.
-telephone 9 1,7
-Telephone call to the school office
-Repeated abusive phone calls
-Telephoned the office several times in one morning, shouting at {staff} and hanging up.
-telephone 5 11
-Voicemail to the school office
-Abusive voicemail
-Left a voicemail for {staff} after school hours containing abusive language.
-email_or_letter 9 7
-Emails to the school office; Emails to the headteacher
-Persistent demanding emails
-Sent a long series of emails in one week demanding same-day replies from {staff}.
-email_or_letter 5 8
-Email to the trust office
-Unfounded accusations against staff
-Emailed the trust accusing {staff} of lying about an incident, without giving any basis.
-email_or_letter 2 6,1
-Letter delivered by hand
-Offensive letter about staff
-Handed in a letter containing offensive and discriminatory remarks about {staff}.
-social_media 8 12,18
-Local parents' Facebook group; Class WhatsApp group
-Online campaign against staff
-Posted in a parents' group criticising {staff} by name and urging others to complain.
-social_media 3 12,16
-Public social media page
-Pupil photos posted online
-Shared photographs of pupils from a school trip on a public social media page.
-social_media 2 12
-Public social media page
-Imitating the school online
-Set up an account imitating the school's and posted misleading notices to parents.
-social_media 5 12,4
-Community Facebook page; Public post on X
-Derogatory posts about the school
-Posted derogatory comments about the school and {staff} on a community page.
-covert_recording 3 13,12
-Meeting room; School office
-Covert recording of a meeting
-Secretly recorded a meeting with {staff} and later shared part of it online.
-other 2 2,4
-Supermarket car park in town
-Confronting staff away from school
-Confronted {staff} in a car park in town about a school matter and followed them.
-other 2 14
-Lane outside the school
-Unsafe driving outside school
-Drove fast along the lane outside school at home time and mounted the pavement near pupils.
-safety
-on_site 2 0,3
-Main gate
-Threat of violence towards staff
-Threatened to hurt {staff} at the gate and had to be escorted off the site; police called.
-on_site 1 5,3
-School office reception
-Physical assault on staff
-Pushed {staff} against a door during an argument in reception; the police were called.
-telephone 1 0,11
-Telephone call to the school office
-Threats made by telephone
-Said on the phone that they would come to school and harm {staff}; police told at once.
-"""
-
-
-@dataclass(frozen=True)
-class _Pattern:
-    channel: Channel
-    weight: int
-    categories: tuple[int, ...]
-    locations: tuple[str, ...]
-    summary: str
-    description: str
-
-
-def _read_patterns(text: str) -> tuple[tuple[_Pattern, ...], tuple[_Pattern, ...]]:
-    everyday, _, safety = text.strip().partition("\nsafety\n")
-
-    def read(block: str) -> tuple[_Pattern, ...]:
-        lines = block.splitlines()
-        out = []
-        for head, places, summary, description in zip(*[iter(lines)] * 4, strict=True):
-            channel, weight, positions = head.split()
-            categories = tuple(int(p) for p in positions.split(","))
-            locations = tuple(p.strip() for p in places.split(";"))
-            out.append(
-                _Pattern(Channel(channel), int(weight), categories, locations, summary, description)
-            )
-        return tuple(out)
-
-    return read(everyday), read(safety)
-
-
-_TEMPLATES, _SAFETY_TEMPLATES = _read_patterns(_PATTERNS)
-_WARNING = "Verbal warning given by the headteacher: asked to stop and offered a meeting."
-_MEDIATION = "Mediation meeting held with the headteacher; expectations agreed in writing."
-_SAFETY_REFERRAL = "Referred to the police at once because of a risk to safety."
-_LEGAL_REFERRAL = "Referred to the trust's legal team after the behaviour carried on."
-_CLOSE_ANY = ("No further incidents during the review period.", "The family moved away.")
-_CLOSE_AFTER = {
-    Stage.VERBAL_WARNING: "Behaviour improved after the verbal warning.",
-    Stage.MEDIATION: "Agreement reached at the mediation meeting and kept to.",
-    Stage.POLICE_OR_LEGAL_REFERRAL: "Matter dealt with by the police and legal team.",
-}
 
 
 def create_demo_store(
@@ -389,14 +199,14 @@ class _Builder:
         return value
 
     def _name(self) -> tuple[str, str]:
-        return self.rng.choice(_ADULT_NAMES), self.rng.choice(_FAMILY_NAMES)
+        return self.rng.choice(data.ADULT_NAMES), self.rng.choice(data.FAMILY_NAMES)
 
     def add_staff(self, db: Session) -> None:
         """Trust officers and ten staff per school; each sample account is linked to its post."""
         fixed = {post: name for _user, name, _role, _schools, post in SAMPLE_ACCOUNTS}
         officers = ("Chief executive officer", "Data protection officer", "Internal auditor")
         posts = [(None, title, "") for title in officers]
-        posts += [(i, t, p) for i in range(len(self.school_ids)) for t, p in _STAFF_POSTS]
+        posts += [(i, t, p) for i in range(len(self.school_ids)) for t, p in data.STAFF_POSTS]
         rows, links = [], {}
         for index, (school, title, phrase) in enumerate(posts):
             if school is not None and title == "Headteacher":
@@ -434,7 +244,9 @@ class _Builder:
         schools = rng.choices(range(len(self.school_ids)), weights=[f[4] for f in _SCHOOL_FACTS])
         if rng.random() < 0.06:
             schools.append(rng.choice([i for i in range(len(self.school_ids)) if i != schools[0]]))
-        relation, _weight, pupil_relation = rng.choices(_RELATIONS, [r[1] for r in _RELATIONS])[0]
+        relation, _weight, pupil_relation = rng.choices(
+            data.RELATIONS, [r[1] for r in data.RELATIONS]
+        )[0]
         safety = rng.random() < 0.03
         incidents = self._add_incidents(case_id, opened_on, schools, safety)
         created_at = incidents[0][3]
@@ -446,7 +258,7 @@ class _Builder:
         if (self.today - last_day).days > 14 and rng.random() < 0.3:
             days = rng.randint(14, 120)
             closed_on = min(last_day + dt.timedelta(days=days), self.today - dt.timedelta(days=1))
-            reason = rng.choice(_CLOSE_ANY + tuple(filter(None, [_CLOSE_AFTER.get(stage)])))
+            reason = rng.choice(data.CLOSE_ANY + tuple(filter(None, [data.CLOSE_AFTER.get(stage)])))
             closed_at = _at(closed_on, 15, rng.randint(0, 59))
             events.append((closed_at, "case_closed", f"Case closed. {reason}", closed_at))
             status, stage = CaseStatus.CLOSED, Stage.RESOLVED
@@ -499,8 +311,10 @@ class _Builder:
         rng = self.rng
         given, family = self._name()
         town, district = _SCHOOL_FACTS[schools[0]][:2]
-        inward = f"{rng.randint(1, 9)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
-        street = f"{rng.randint(1, 180)} {rng.choice(_STREETS)}"
+        inward = (
+            f"{rng.randint(1, 9)}{rng.choice(data.INWARD_LETTERS)}{rng.choice(data.INWARD_LETTERS)}"
+        )
+        street = f"{rng.randint(1, 180)} {rng.choice(data.STREETS)}"
         email = f"{given}.{family}{rng.randint(1, 99)}@example.org".lower().replace("'", "")
         person_id = self._id(m.Person)
         self.rows[m.Person].append(
@@ -518,7 +332,7 @@ class _Builder:
             }
         )
         if relation is not Relationship.VISITOR and rng.random() < 0.055:
-            role = {"person_id": person_id, "role": rng.choice(_VOLUNTARY).value}
+            role = {"person_id": person_id, "role": rng.choice(data.VOLUNTARY).value}
             role.update(id=self._id(m.PersonVoluntaryRole), school_id=self.school_ids[schools[0]])
             self.rows[m.PersonVoluntaryRole].append(role)
         count = 1 if relation is Relationship.VISITOR else rng.choices((1, 2, 3), (55, 33, 12))[0]
@@ -531,8 +345,8 @@ class _Builder:
                 {
                     "id": pupil_id,
                     "school_id": self.school_ids[school],
-                    "given_name": rng.choice(_CHILD_NAMES),
-                    "family_name": family if rng.random() < 0.85 else rng.choice(_FAMILY_NAMES),
+                    "given_name": rng.choice(data.CHILD_NAMES),
+                    "family_name": family if rng.random() < 0.85 else rng.choice(data.FAMILY_NAMES),
                     "date_of_birth": born + dt.timedelta(days=rng.randint(0, 364)),
                     "year_group": f"Year {year_group}" if year_group else "Reception",
                 }
@@ -553,7 +367,7 @@ class _Builder:
                 if day >= self.today:
                     break
             urgent = safety and number == 0
-            templates = _SAFETY_TEMPLATES if urgent else _TEMPLATES
+            templates = data.SAFETY_TEMPLATES if urgent else data.TEMPLATES
             pattern = rng.choices(templates, [t.weight for t in templates])[0]
             channel = pattern.channel
             hour = (
@@ -634,7 +448,7 @@ class _Builder:
         rng = self.rng
         if safety:  # the referral comes first, before any step on the ladder
             at = incidents[0][0] + _minutes(rng, 20, 90)
-            events.append((at, "police_or_legal_referral", _SAFETY_REFERRAL, at))
+            events.append((at, "police_or_legal_referral", data.SAFETY_REFERRAL, at))
             return Stage.POLICE_OR_LEGAL_REFERRAL
         roll = rng.random()
         if roll < 0.40:
@@ -643,20 +457,20 @@ class _Builder:
         warned = _at(first_day + dt.timedelta(days=rng.randint(1, 7)), rng.randint(9, 16), 0)
         if warned >= self.limit:
             return Stage.CONCERN_LOGGED
-        events.append((warned, "verbal_warning", _WARNING, warned + _minutes(rng, 5, 90)))
+        events.append((warned, "verbal_warning", data.WARNING, warned + _minutes(rng, 5, 90)))
         if roll < 0.75:
             return Stage.VERBAL_WARNING
         if roll < 0.95:
             met = _at(warned.date() + dt.timedelta(days=rng.randint(7, 28)), 10, 30)
             if met >= self.limit:
                 return Stage.VERBAL_WARNING
-            events.append((met, "mediation", _MEDIATION, met + _minutes(rng, 60, 240)))
+            events.append((met, "mediation", data.MEDIATION, met + _minutes(rng, 60, 240)))
             return Stage.MEDIATION
         last_day = incidents[-1][0].astimezone(UK).date()
         referred = _at(last_day + dt.timedelta(days=rng.randint(1, 5)), rng.randint(9, 16), 0)
         if referred >= self.limit:
             return Stage.VERBAL_WARNING
-        events.append((referred, "police_or_legal_referral", _LEGAL_REFERRAL, referred))
+        events.append((referred, "police_or_legal_referral", data.LEGAL_REFERRAL, referred))
         return Stage.POLICE_OR_LEGAL_REFERRAL
 
     def write(self, db: Session) -> None:
