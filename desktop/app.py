@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import logging.handlers
 import os
@@ -17,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 import desktop
 from desktop import paths
-from desktop.services.store import store_exists
 
 log = logging.getLogger("casebook")
 
@@ -147,11 +147,20 @@ def make_application(argv: list[str]) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_flow(store_path: Path):  # -> MainWindow | None
-    """Sign in (or set up a new store), then show the main window; None if cancelled."""
-    from desktop.ui.main_window import MainWindow
+def _preload(module: str) -> None:
+    try:
+        importlib.import_module(module)
+    except Exception:  # imported again, and reported, on the UI thread when it is needed
+        log.warning("preload.failed %s", module)
 
-    if store_exists(store_path):
+
+def run_flow(store_path: Path):  # -> MainWindow | None
+    """Sign in (or set up a new store), then show the main window; None if cancelled.
+
+    The dialog appears first; the main window's modules load in the background while the
+    person types, so neither wait adds to the other.
+    """
+    if paths.store_files_exist(store_path):
         from desktop.ui.signin_dialog import SignInDialog
 
         dialog = SignInDialog(store_path)
@@ -159,11 +168,14 @@ def run_flow(store_path: Path):  # -> MainWindow | None
         from desktop.ui.setup_wizard import SetupWizard
 
         dialog = SetupWizard(store_path, sample_path=paths.sample_store_path())
+    threading.Thread(target=_preload, args=("desktop.ui.main_window",), daemon=True).start()
     if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "session", None) is None:
         log.info("startup.cancelled")
         return None
     session = dialog.session
     dialog.deleteLater()
+    from desktop.ui.main_window import MainWindow
+
     window = MainWindow(session)
     window.show()
     log.info("startup.signed_in")

@@ -118,6 +118,7 @@ def _iso_date(text: str) -> dt.date:
 def cmd_init(args: argparse.Namespace) -> int:
     """Create a new store, print its recovery key once, optionally save the recovery sheet."""
     from desktop.domain.text import clean_username
+    from desktop.paths import keys_file_for
     from desktop.services.setup import (
         AdminDraft,
         SchoolDraft,
@@ -127,11 +128,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         create_store,
         new_recovery_key,
     )
-    from desktop.services.store import store_exists
-    from desktop.storage.keyvault import keys_path_for
 
     path = store_path_for(args)
-    if path.exists() or keys_path_for(path).exists() or store_exists(path):
+    if path.exists() or keys_file_for(path).exists():
         raise StoreExists(f"A case store already exists at {path}; Casebook will not overwrite it.")
     # Check everything typed on the command line before asking for a password.
     trust = clean_trust(

@@ -21,6 +21,16 @@ FORMS_DIR = BUNDLE_ROOT / "forms"
 RESOURCES_DIR = BUNDLE_ROOT / "resources"
 
 
+def keys_file_for(store: Path) -> Path:
+    """The key-slot file that belongs beside a store: `<store>.keys`."""
+    return store.with_name(store.name + ".keys")
+
+
+def store_files_exist(store: Path) -> bool:
+    """Both files of a store are present (a cheap check, made before anything is imported)."""
+    return store.exists() and keys_file_for(store).exists()
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 

@@ -16,7 +16,7 @@ from desktop.errors import StoreExists, ValidationError
 from desktop.services import audit
 from desktop.services.auth import check_new_password
 from desktop.services.session import UserSession
-from desktop.services.store import STORE_ID_KEY, actor_for, make_session, store_exists
+from desktop.services.store import STORE_ID_KEY, actor_for, make_session
 from desktop.services.trust import check_logo
 from desktop.storage import migrate
 from desktop.storage.engine import configure_new_database, make_engine, session_factory
@@ -112,7 +112,7 @@ def create_store(
     """
     trust = clean_trust(trust)
     admin = clean_admin(admin)
-    if path.exists() or keys_path_for(path).exists() or store_exists(path):
+    if path.exists() or keys_path_for(path).exists():
         raise StoreExists()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = new_database_key()

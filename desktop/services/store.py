@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.roles import Role
 from desktop.errors import AccountDisabled, StoreDamaged, StoreMissing, WrongPassword
+from desktop.paths import store_files_exist
 from desktop.services.session import Actor, UserSession
 from desktop.storage import migrate
 from desktop.storage.engine import make_engine, probe, session_factory
@@ -20,7 +21,7 @@ STORE_ID_KEY = "store_id"
 
 
 def store_exists(path: Path) -> bool:
-    return path.exists() and keys_path_for(path).exists()
+    return store_files_exist(path)
 
 
 def load_keyfile(path: Path) -> KeyFile:

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from desktop.errors import StoreDamaged, StoreMissing, WrongPassword, WrongRecoveryKey
+from desktop.paths import keys_file_for
 
 FORMAT = "casebook-keys"
 VERSION = 1
@@ -53,8 +54,7 @@ class KdfParams:
 DEFAULT_KDF = KdfParams()
 
 
-def keys_path_for(store_path: Path) -> Path:
-    return store_path.with_name(store_path.name + ".keys")
+keys_path_for = keys_file_for
 
 
 def new_database_key() -> bytes:
