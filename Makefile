@@ -19,7 +19,9 @@ help: ## Show this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(PY):
+	@[ -n "$(PYTHON)" ] || { echo "Casebook needs Python 3.11: install python3.11, or set PYTHON=/path/to/python3.11"; exit 1; }
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Casebook needs Python 3.11; set PYTHON=/path/to/python3.11")'
+	@bash installer/ensure-venv.sh $(PYTHON)
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
