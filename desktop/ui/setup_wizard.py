@@ -241,8 +241,9 @@ class SetupWizard(QWizard):
             self,
             "Sample trust ready",
             "The sample trust is ready, filled with invented cases. You are signed in as "
-            f"{SAMPLE_USERNAME}. To see Casebook as other people would, lock it and sign in "
-            f"as any of these users: {', '.join(result.usernames)}. They all share the "
+            f"{SAMPLE_USERNAME}. To see Casebook as other people would, lock it (Ctrl+L), "
+            "choose \u201cSwitch user\u201d and sign in as any of these "
+            f"users: {', '.join(result.usernames)}. They all share the "
             f"password \u201c{result.password}\u201d.",
         )
         self.accept()

@@ -80,6 +80,7 @@ class SignInDialog(QDialog):
         self.sign_in_button = child(self, QPushButton, "signInButton")
         self.remembered_button = child(self, QPushButton, "rememberedButton")
         self.forgot_button = child(self, QPushButton, "forgotButton")
+        self.switch_user_button = child(self, QPushButton, "switchUserButton")
         self.cancel_button = child(self, QPushButton, "cancelButton")
 
         self.setWindowIcon(icon("lock" if locked else "casebook"))
@@ -107,6 +108,7 @@ class SignInDialog(QDialog):
         else:
             self.setWindowTitle("Sign in to Casebook")
             self.locked_label.hide()
+            self.switch_user_button.hide()
         (self.password_edit if username else self.username_edit).setFocus()
 
     def _set_up_remembering(self) -> None:
@@ -132,12 +134,25 @@ class SignInDialog(QDialog):
         self.sign_in_button.clicked.connect(self._sign_in)
         self.remembered_button.clicked.connect(self._continue_remembered)
         self.forgot_button.clicked.connect(self._forgotten_password)
+        self.switch_user_button.clicked.connect(self._switch_user)
         self.cancel_button.clicked.connect(self.reject)
         self._countdown.timeout.connect(self._tick)
         self.username_edit.textEdited.connect(self._clear_error)
         self.password_edit.textEdited.connect(self._clear_error)
 
     # -- handlers -------------------------------------------------------------------------
+    def _switch_user(self) -> None:
+        """From the lock screen, let a different person sign in with their own password."""
+        self.locked_label.setText("Casebook is locked. Sign in with your own account.")
+        self.username_edit.setReadOnly(False)
+        self.username_edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.username_edit.clear()
+        self.password_edit.clear()
+        self.sign_in_button.setText("&Sign in")
+        self.switch_user_button.hide()
+        self._clear_error()
+        self.username_edit.setFocus()
+
     def _sign_in(self) -> None:
         username = self.username_edit.text().strip()
         password = self.password_edit.text()

@@ -269,6 +269,39 @@ def test_lock_clears_everything_and_password_brings_it_back(qtbot, window: MainW
     assert find(window, QAction, "settingsAction").isEnabled()
 
 
+def test_someone_else_can_sign_in_from_the_lock_screen(
+    qtbot, window: MainWindow, store: SetupResult
+) -> None:
+    add_user(
+        store.session,
+        username="bm",
+        full_name="Bea Manager",
+        role="business_manager",
+        school_ids=[2],
+        password="bea's own password",
+    )
+    find(window, QAction, "lockAction").trigger()
+    dialog = top_level(SignInDialog)[0]
+    username = dialog.findChild(QLineEdit, "usernameEdit")
+    assert username.isReadOnly()
+    qtbot.mouseClick(dialog.findChild(QPushButton, "switchUserButton"), Qt.MouseButton.LeftButton)
+    assert not username.isReadOnly() and username.text() == ""
+    username.setText("bm")
+    dialog.findChild(QLineEdit, "passwordEdit").setText("bea's own password")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)  # Birch's open case only
+    assert window.session.actor.username == "bm"
+    assert subjects(window) == {"Cat Brown"}
+    assert find(window, QLabel, "userLabel").text().startswith("Signed in as Bea Manager")
+
+
+def test_the_first_sign_in_has_no_switch_user_button(qtbot, store: SetupResult) -> None:
+    dialog = SignInDialog(store.session.path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.findChild(QPushButton, "switchUserButton").isVisible()
+
+
 def test_closing_the_lock_screen_closes_the_window(qtbot, window: MainWindow) -> None:
     find(window, QAction, "lockAction").trigger()
     dialog = top_level(SignInDialog)[0]
