@@ -160,7 +160,9 @@ def run_flow(store_path: Path):  # -> MainWindow | None
     The dialog appears first; the main window's modules load in the background while the
     person types, so neither wait adds to the other.
     """
-    if paths.store_files_exist(store_path):
+    # A database without its key file still goes to sign-in, which explains what is missing;
+    # only a folder with no database at all is a first run.
+    if store_path.exists():
         from desktop.ui.signin_dialog import SignInDialog
 
         dialog = SignInDialog(store_path)

@@ -190,3 +190,24 @@ def test_main_shows_a_start_up_failure_in_a_window(monkeypatch, hooks, shown, tm
     assert app_module.main([], store_path=tmp_path / "x.casebook") == 1
     assert len(shown) == 1 and isinstance(shown[0][0], OSError)
     assert "startup.failed" in (log_dir() / "casebook.log").read_text(encoding="utf-8")
+
+
+def test_a_store_missing_its_key_file_goes_to_sign_in_which_says_so(
+    qtbot, new_store: SetupResult, messenger
+) -> None:
+    path = new_store.session.path
+    new_store.session.close()
+    Path(f"{path}.keys").unlink()
+    seen: list[str] = []
+
+    def try_to_sign_in() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+        dialog.findChild(QLineEdit, "usernameEdit").setText("admin")
+        dialog.findChild(QLineEdit, "passwordEdit").setText(ADMIN_PASSWORD)
+        dialog.findChild(QPushButton, "signInButton").click()
+        seen.append(dialog.findChild(QLabel, "errorLabel").text())
+        dialog.reject()
+
+    QTimer.singleShot(0, try_to_sign_in)
+    assert app_module.run_flow(path) is None
+    assert "key file" in seen[0] and "missing" in seen[0]
