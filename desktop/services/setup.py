@@ -119,7 +119,7 @@ def create_store(
     keyfile = KeyFile.create(keys_path_for(path))
     engine = make_engine(path, key)
     try:
-        configure_new_database(engine)
+        configure_new_database(engine, path)
         migrate.upgrade(engine)
         sessions = session_factory(engine)
         with sessions.begin() as db:

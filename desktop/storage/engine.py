@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import sqlcipher3
@@ -60,8 +61,12 @@ def make_engine(path: Path, key: bytes) -> Engine:
     return engine
 
 
-def configure_new_database(engine: Engine) -> None:
-    """Settings kept in the file itself, made once when the store is created."""
+def configure_new_database(engine: Engine, path: Path) -> None:
+    """Settings kept in the file itself, made once when the store is created.
+
+    The file is readable by its owner only (SQLite gives its -wal and -shm files the same
+    mode); it is encrypted, but other accounts on the laptop have no reason to copy it.
+    """
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -69,6 +74,7 @@ def configure_new_database(engine: Engine) -> None:
         cursor.close()
     finally:
         raw.close()
+    os.chmod(path, 0o600)
 
 
 def probe(engine: Engine) -> None:

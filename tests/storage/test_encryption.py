@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,10 @@ def test_the_right_password_still_reads_it(marked_store: Path) -> None:
         assert [r.subject for r in rows] == [f"Zebediah Quarrington-{MARKER}"]
     finally:
         session.close()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_store_files_are_readable_by_their_owner_only(new_store, store_path: Path) -> None:
+    new_store.session.close()
+    for path in (store_path, Path(f"{store_path}.keys")):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
