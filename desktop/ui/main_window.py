@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
+from desktop.domain.roles import Operation, Role, is_permitted
 from desktop.domain.signin import MIN_PASSWORD_LENGTH
 from desktop.errors import CasebookError
 from desktop.services import auth
@@ -42,11 +43,16 @@ SEARCH_DELAY_MS = 250
 STATE_KEY = "main_window"
 STATUS_CHOICES = (("Open", "open"), ("Closed", "closed"), ("All statuses", ""))
 ALL_SCHOOLS = "All my schools"
-NOT_PERMITTED_NOTE = (
-    "The case list is for casework roles: school business managers, headteachers, trust "
-    "leaders and the data protection lead. The front desk's check on whether a visitor is "
-    "barred will arrive with case files in a later version of Casebook."
-)
+
+
+def not_permitted_note() -> str:
+    """Who may see the case list, read from the permission table rather than restated."""
+    roles = [role.label for role in Role if is_permitted(role, Operation.VIEW_CASES)]
+    listed = ", ".join(roles[:-1]) + f" and {roles[-1]}" if len(roles) > 1 else roles[0]
+    return (
+        f"The case list is for these roles: {listed}. The front desk's check on whether a "
+        "visitor is barred will arrive with case files in a later version of Casebook."
+    )
 
 
 def count_text(total: int) -> str:
@@ -353,7 +359,7 @@ class MainWindow(QMainWindow):
 
     def _show_refusal(self, message: str):
         self.count_label.setText("No cases")
-        self.empty_label.setText(f"{message}\n\n{NOT_PERMITTED_NOTE}")
+        self.empty_label.setText(f"{message}\n\n{not_permitted_note()}")
         self.case_table.hide()
         self.empty_label.show()
 
