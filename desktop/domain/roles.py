@@ -66,6 +66,11 @@ def is_permitted(role: Role, operation: Operation) -> bool:
     return operation in PERMISSIONS[role]
 
 
+def roles_permitted(operation: Operation) -> list[Role]:
+    """The roles allowed an operation, in the order roles are listed."""
+    return [role for role in Role if is_permitted(role, operation)]
+
+
 def visible_school_ids(
     role: Role, assigned: frozenset[int], all_school_ids: frozenset[int]
 ) -> frozenset[int]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
-from desktop.domain.roles import Operation, Role, is_permitted
+from desktop.domain.roles import Operation
 from desktop.domain.signin import MIN_PASSWORD_LENGTH
 from desktop.errors import CasebookError
 from desktop.services import auth
@@ -32,6 +32,7 @@ from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.forms import child, load_form
 from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
+from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.messages import Messenger
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
@@ -41,17 +42,14 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
 STATE_KEY = "main_window"
-STATUS_CHOICES = (("Open", "open"), ("Closed", "closed"), ("All statuses", ""))
-ALL_SCHOOLS = "All my schools"
 
 
 def not_permitted_note() -> str:
     """Who may see the case list, read from the permission table rather than restated."""
-    roles = [role.label for role in Role if is_permitted(role, Operation.VIEW_CASES)]
-    listed = ", ".join(roles[:-1]) + f" and {roles[-1]}" if len(roles) > 1 else roles[0]
     return (
-        f"The case list is for these roles: {listed}. The front desk's check on whether a "
-        "visitor is barred will arrive with case files in a later version of Casebook."
+        f"The case list is for these roles: {roles_who_can(Operation.VIEW_CASES)}. The front "
+        "desk's check on whether a visitor is barred will arrive with case files in a later "
+        "version of Casebook."
     )
 
 

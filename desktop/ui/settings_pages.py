@@ -34,13 +34,12 @@ from desktop.errors import CasebookError
 from desktop.services import trust as trust_service
 from desktop.services.session import UserSession
 from desktop.ui.forms import child, load_form
+from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.logo import pick_logo, show_logo
 from desktop.ui.messages import Messenger
 
 log = logging.getLogger(__name__)
 
-STATUS_CHOICES = (("Open", "open"), ("Closed", "closed"), ("All statuses", ""))
-ALL_SCHOOLS = "All my schools"
 _KEEP = object()
 
 
@@ -60,8 +59,8 @@ class SettingsPage(QWidget):
         load_form(f"settings_{self.form}", self)
         self.read_only = self.needs is not None and not session.can(self.needs)
         note = self.findChild(QLabel, "readOnlyNote")
-        if note is not None:
-            note.setText(self.read_only_text)
+        if note is not None and self.needs is not None:
+            note.setText(f"{self.read_only_text} Roles that can: {roles_who_can(self.needs)}.")
             note.setVisible(self.read_only)
 
     def load(self) -> None:
@@ -76,10 +75,7 @@ class TrustPage(SettingsPage):
     name = "trustPage"
     form = "trust"
     needs = Operation.EDIT_TRUST
-    read_only_text = (
-        "Your role can see the trust's details but not change them. "
-        "A trust leader or the data protection lead can."
-    )
+    read_only_text = "Your role can see the trust's details but not change them."
 
     def __init__(self, session: UserSession, parent=None):
         super().__init__(session, parent)
@@ -201,10 +197,7 @@ class SchoolsPage(SettingsPage):
     name = "schoolsPage"
     form = "schools"
     needs = Operation.EDIT_TRUST
-    read_only_text = (
-        "Your role can see the schools but not change them. "
-        "A trust leader or the data protection lead can."
-    )
+    read_only_text = "Your role can see the schools but not change them."
     HEADERS = ("Name", "Address", "Headteacher", "Active")
 
     def __init__(self, session: UserSession, parent=None):

@@ -74,3 +74,11 @@ def test_visible_school_ids() -> None:
     assert visible_school_ids(Role.BUSINESS_MANAGER, frozenset({1}), everything) == {1}
     # An assignment to a school that no longer exists grants nothing.
     assert visible_school_ids(Role.HEADTEACHER, frozenset({2, 9}), everything) == {2}
+
+
+def test_roles_permitted_reads_the_table_in_role_order() -> None:
+    from desktop.domain.roles import roles_permitted
+
+    assert roles_permitted(Operation.MANAGE_USERS) == [Role.DATA_PROTECTION_LEAD]
+    assert roles_permitted(Operation.EDIT_TRUST) == [Role.TRUST_LEADER, Role.DATA_PROTECTION_LEAD]
+    assert Role.FRONT_DESK not in roles_permitted(Operation.VIEW_CASES)

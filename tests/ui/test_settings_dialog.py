@@ -258,6 +258,8 @@ def test_business_manager_sees_trust_and_schools_read_only(
     note = trust_page.findChild(QLabel, "readOnlyNote")
     assert note.isVisible()
     assert "not change them" in note.text()
+    assert "Trust leader (CEO or Chair)" in note.text()  # named from the permission table
+    assert "School business manager" not in note.text()
     assert trust_page.findChild(QLineEdit, "trustNameEdit").isReadOnly()
     assert trust_page.findChild(QPlainTextEdit, "trustAddressEdit").isReadOnly()
     assert not trust_page.findChild(QPushButton, "chooseLogoButton").isEnabled()
