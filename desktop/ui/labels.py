@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from desktop.domain.cases import CaseStatus
 from desktop.domain.roles import Operation, roles_permitted
+from desktop.domain.signin import MIN_PASSWORD_LENGTH
 
 ALL_SCHOOLS = "All my schools"
+PASSWORD_HINT = (
+    f"Use at least {MIN_PASSWORD_LENGTH} characters. A short sentence you will remember works well."
+)
 STATUS_CHOICES: tuple[tuple[str, str], ...] = (
     *((status.label, status.value) for status in CaseStatus),
     ("All statuses", ""),

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 import desktop
 from desktop.domain.roles import Operation
-from desktop.domain.signin import MIN_PASSWORD_LENGTH
 from desktop.errors import CasebookError
 from desktop.services import auth
 from desktop.services import trust as trust_service
@@ -32,7 +31,7 @@ from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.forms import child, load_form
 from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
-from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
+from desktop.ui.labels import ALL_SCHOOLS, PASSWORD_HINT, STATUS_CHOICES, roles_who_can
 from desktop.ui.messages import Messenger
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
@@ -68,7 +67,7 @@ class ChangePasswordDialog(QDialog):
         self.setWindowIcon(icon("key"))
         load_form("change_password_dialog", self)
         intro = child(self, QLabel, "introLabel")
-        intro.setText(f"Use at least {MIN_PASSWORD_LENGTH} characters. {intro.text()}")
+        intro.setText(f"{PASSWORD_HINT} {intro.text()}")
         self.current_edit = child(self, QLineEdit, "currentPasswordEdit")
         self.new_edit = child(self, QLineEdit, "newPasswordEdit")
         self.confirm_edit = child(self, QLineEdit, "confirmPasswordEdit")

@@ -9,10 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton
 
-from desktop.domain.signin import MIN_PASSWORD_LENGTH
 from desktop.errors import NotFound, ValidationError, WrongRecoveryKey, user_message
 from desktop.ui.forms import child, load_form
 from desktop.ui.icons import icon
+from desktop.ui.labels import PASSWORD_HINT
 from desktop.ui.messages import Messenger
 
 
@@ -40,10 +40,7 @@ class RecoveryDialog(QDialog):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(max(mono.pointSizeF(), self.font().pointSizeF()) + 1)
         self.key_edit.setFont(mono)
-        self.password_hint.setText(
-            f"Use at least {MIN_PASSWORD_LENGTH} characters. "
-            "A short sentence you will remember works well."
-        )
+        self.password_hint.setText(PASSWORD_HINT)
         self.username_edit.setText(username)
         self.error_label.hide()
         self.key_edit.setFocus()

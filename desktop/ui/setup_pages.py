@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.roles import Role
-from desktop.domain.signin import MIN_PASSWORD_LENGTH
 from desktop.errors import CasebookError, user_message
 from desktop.services.setup import AdminDraft, SchoolDraft, new_recovery_key
 from desktop.ui.forms import child, load_form
+from desktop.ui.labels import PASSWORD_HINT
 from desktop.ui.logo import pick_logo, show_logo
 from desktop.ui.messages import Messenger
 
@@ -255,10 +255,7 @@ class AdminPage(QWizardPage):
             "it adds the other users, looks after the audit trail, and can see "
             "every school's cases."
         )
-        child(self, QLabel, "passwordHint").setText(
-            f"Use at least {MIN_PASSWORD_LENGTH} characters. "
-            "A short sentence you will remember works well."
-        )
+        child(self, QLabel, "passwordHint").setText(PASSWORD_HINT)
         self._username_typed = False
         for name, edit in (
             ("fullName", self.full_name_edit),
