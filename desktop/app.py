@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import logging.handlers
 import os
@@ -147,13 +146,6 @@ def make_application(argv: list[str]) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def _preload(module: str) -> None:
-    try:
-        importlib.import_module(module)
-    except Exception:  # imported again, and reported, on the UI thread when it is needed
-        log.warning("preload.failed %s", module)
-
-
 def run_flow(store_path: Path):  # -> MainWindow | None
     """Sign in (or set up a new store), then show the main window; None if cancelled.
 
@@ -162,6 +154,8 @@ def run_flow(store_path: Path):  # -> MainWindow | None
     """
     # A database without its key file still goes to sign-in, which explains what is missing;
     # only a folder with no database at all is a first run.
+    from desktop.ui.worker import preload
+
     if store_path.exists():
         from desktop.ui.signin_dialog import SignInDialog
 
@@ -170,7 +164,7 @@ def run_flow(store_path: Path):  # -> MainWindow | None
         from desktop.ui.setup_wizard import SetupWizard
 
         dialog = SetupWizard(store_path, sample_path=paths.sample_store_path())
-    threading.Thread(target=_preload, args=("desktop.ui.main_window",), daemon=True).start()
+    preload("desktop.ui.main_window")
     if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "session", None) is None:
         log.info("startup.cancelled")
         return None

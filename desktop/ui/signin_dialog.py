@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import logging
 import math
-import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -26,7 +25,7 @@ from desktop.ui.forms import child, load_form
 from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
 from desktop.ui.recovery_dialog import RecoveryDialog
-from desktop.ui.worker import Task, start
+from desktop.ui.worker import Task, preload, start
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +36,6 @@ WAIT_SLACK_SECONDS = 0.25
 def _auth():
     """The auth service, imported on first use so the dialog itself opens quickly."""
     return importlib.import_module(AUTH_MODULE)
-
-
-def _prefetch_auth() -> None:
-    """Import the auth service (SQLAlchemy, SQLCipher, Argon2) while the person types."""
-    threading.Thread(
-        target=importlib.import_module, args=(AUTH_MODULE,), name="prefetch-auth", daemon=True
-    ).start()
 
 
 def _remembered_user(store_path: Path, progress=None) -> str | None:
@@ -91,7 +83,7 @@ class SignInDialog(QDialog):
         self._set_up_mode(username)
         self._set_up_remembering()
         self._connect_signals()
-        _prefetch_auth()
+        preload(AUTH_MODULE)  # SQLAlchemy, SQLCipher and Argon2 load while the person types
         self._look_for_remembered_device()
 
     # -- set-up ---------------------------------------------------------------------------

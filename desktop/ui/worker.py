@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -48,3 +50,20 @@ class Task(QRunnable):
 def start(task: Task) -> Task:
     QThreadPool.globalInstance().start(task)
     return task
+
+
+def preload(*modules: str) -> None:
+    """Import heavy modules on a background thread while the person reads or types.
+
+    A failure is only logged: the module is imported again, on the UI thread, when it is
+    really needed, and any error surfaces there.
+    """
+
+    def load() -> None:
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:
+                log.warning("preload.failed %s", module)
+
+    threading.Thread(target=load, name="preload", daemon=True).start()
