@@ -35,6 +35,10 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False))
+
+
 def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
 

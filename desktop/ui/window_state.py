@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QHeaderView, QWidget
 
-from desktop.paths import APP_DIR_NAME
+from desktop.paths import config_dir
 
 
 def window_state_path() -> Path:
-    return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "window-state.ini"
+    return config_dir() / "window-state.ini"
 
 
 def window_state() -> QSettings:
