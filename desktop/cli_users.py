@@ -22,14 +22,15 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
     path = store_path_for(args)
     with signed_in(path, args.user) as session:
-        schools = {s.name.casefold(): s.id for s in list_schools(session, include_inactive=True)}
+        known = list_schools(session, include_inactive=True)
+        schools = {s.name.casefold(): s.id for s in known}
         wanted = [" ".join(name.split()).casefold() for name in args.school or []]
         unknown = [
-            name for name in args.school or [] if " ".join(name.split()).casefold() not in schools
+            name for name, key in zip(args.school or [], wanted, strict=True) if key not in schools
         ]
         if unknown:
-            known = "; ".join(s.name for s in list_schools(session, include_inactive=True))
-            raise ValidationError(f"There is no school called {unknown[0]!r}. Schools: {known}.")
+            names = "; ".join(s.name for s in known)
+            raise ValidationError(f"There is no school called {unknown[0]!r}. Schools: {names}.")
         password, confirm = read_secret(
             NEW_USER_PASSWORD_ENV,
             f"Password for {args.username}: ",
