@@ -11,14 +11,28 @@ APP_DIR_NAME = "Casebook"
 STORE_SUFFIX = ".casebook"
 
 
-def _bundle_root() -> Path:
+def _shipped_folder(name: str) -> Path:
+    """The folder of files shipped with Casebook (`forms` or `resources`), wherever it runs.
+
+    The folders sit at the top of the repo; the wheel build (setup.py) copies them into the
+    `desktop` package. So look inside the package first (an installed wheel, or a PyInstaller
+    bundle that keeps the package layout), then at the top of a PyInstaller bundle, then
+    beside the package (the checkout and its editable install).
+    """
+    package = Path(__file__).resolve().parent
+    candidates = [package / name]
     frozen = getattr(sys, "_MEIPASS", None)  # set by PyInstaller
-    return Path(frozen) if frozen else Path(__file__).resolve().parent.parent
+    if frozen:
+        candidates.append(Path(frozen) / name)
+    candidates.append(package.parent / name)
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    return candidates[0]  # missing: loading a form then names where it was expected
 
 
-BUNDLE_ROOT = _bundle_root()
-FORMS_DIR = BUNDLE_ROOT / "forms"
-RESOURCES_DIR = BUNDLE_ROOT / "resources"
+FORMS_DIR = _shipped_folder("forms")
+RESOURCES_DIR = _shipped_folder("resources")
 
 
 def keys_file_for(store: Path) -> Path:
