@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 QT_GUI = ("PySide6.QtWidgets", "PySide6.QtGui")
 # A bare `select(` is SQLAlchemy's; Qt's `selectionModel().select(...)` is a method and fine.
 BARE_SELECT = re.compile(r"(?<![\w.])select\(")
-HEADLESS = ["desktop/domain", "desktop/storage", "desktop/services", "reports", "desktop/cli.py"]
+HEADLESS = ["desktop/domain", "desktop/storage", "desktop/services", "reports", "desktop/cli"]
 
 
 def _python_files(*places: str) -> list[Path]:
@@ -69,6 +69,32 @@ def test_the_scan_finds_the_layers() -> None:
     assert "desktop/domain/roles.py" in files
     assert "desktop/storage/engine.py" in files
     assert "desktop/services/cases.py" in files
+
+
+def test_the_scan_covers_every_cli_module() -> None:
+    scanned = {p.relative_to(ROOT).as_posix() for p in _python_files(*HEADLESS)}
+    cli = {p.relative_to(ROOT).as_posix() for p in (ROOT / "desktop" / "cli").glob("*.py")}
+    assert {"desktop/cli/__init__.py", "desktop/cli/common.py", "desktop/cli/users.py"} <= cli
+    assert cli <= scanned
+
+
+def test_cli_shared_helpers_never_import_a_command() -> None:
+    """`common` is imported by every command, so it must import none of them (no cycles)."""
+    assert _offences(_python_files("desktop/cli/common.py"), ("desktop.cli",)) == []
+
+
+def test_cli_commands_share_only_the_common_module() -> None:
+    commands = [
+        p for p in _python_files("desktop/cli") if p.name not in ("__init__.py", "common.py")
+    ]
+    assert commands
+    for path in commands:
+        own = [
+            name
+            for name in _imports(path)
+            if name.startswith("desktop.cli") and not name.startswith("desktop.cli.common")
+        ]
+        assert own == [], f"{path.relative_to(ROOT)} imports {own}"
 
 
 def test_headless_layers_never_import_qt_widgets_or_gui() -> None:

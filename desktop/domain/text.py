@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from desktop.errors import ValidationError
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+USERNAME_MIN, USERNAME_MAX = 2, 64
+_USERNAME_PUNCTUATION = frozenset("._-")
 
 
 def clean_line(
@@ -41,13 +41,46 @@ def clean_block(
     return text
 
 
-def clean_username(value: str) -> str:
-    """Usernames are lower case letters, digits, dots, dashes and underscores."""
-    text = (value or "").strip().lower()
-    if not _USERNAME.match(text):
+def normalise_username(value: str) -> str:
+    """The one form a username is stored and looked up in: trimmed, NFC, case-folded.
+
+    No rules are checked, so signing in with an odd name simply finds no one; use
+    `clean_username()` when creating an account. "Zoë", "zoë" and "zoe" + a combining
+    diaeresis all give "zoë". The outer NFC also recomposes what case-folding decomposes,
+    so the result normalises to itself. Text that is not Unicode at all (a lone surrogate,
+    from an undecodable command-line byte) cannot be a username and is refused here.
+    """
+    text = unicodedata.normalize("NFC", (value or "").strip())
+    text = unicodedata.normalize("NFC", text.casefold())
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
         raise ValidationError(
-            "A username is 2 to 64 characters: letters, digits, dots, dashes or underscores, "
-            "starting with a letter or digit.",
+            "That username contains characters that cannot be stored.", "username"
+        )
+    return text
+
+
+def _username_character(ch: str, *, first: bool) -> bool:
+    kind = unicodedata.category(ch)
+    if kind[0] == "L" or kind == "Nd":
+        return True
+    return not first and (kind[0] == "M" or ch in _USERNAME_PUNCTUATION)
+
+
+def clean_username(value: str) -> str:
+    """A new account's username: letters (any alphabet), digits, dots, dashes, underscores.
+
+    Returned in `normalise_username()` form, so it matches whatever case the person
+    types at sign-in.
+    """
+    text = normalise_username(value)
+    if not (
+        USERNAME_MIN <= len(text) <= USERNAME_MAX
+        and _username_character(text[0], first=True)
+        and all(_username_character(ch, first=False) for ch in text[1:])
+    ):
+        raise ValidationError(
+            f"A username is {USERNAME_MIN} to {USERNAME_MAX} characters: letters, digits, "
+            "dots, dashes or underscores, starting with a letter or digit.",
             "username",
         )
     return text

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from desktop import secrets
 from desktop.dates import utc_now
 from desktop.domain.signin import delay_after_failures, password_problem
+from desktop.domain.text import normalise_username
 from desktop.errors import (
     KeyringUnavailable,
     NotFound,
@@ -44,7 +45,7 @@ def _throttle(keyfile: KeyFile, username: str, clock: Clock) -> None:
 
 def sign_in(path: Path, *, username: str, password: str, clock: Clock = time.time) -> UserSession:
     """Open the store with a user's password. Repeated failures earn growing delays."""
-    username = username.strip().lower()
+    username = normalise_username(username)
     keyfile = load_keyfile(path)
     _throttle(keyfile, username, clock)
     try:
@@ -103,7 +104,7 @@ def reset_password_with_recovery_key(
 ) -> UserSession:
     """When every password is lost: the recovery key opens the store and sets a new one."""
     check_new_password(new_password, confirm)
-    username = username.strip().lower()
+    username = normalise_username(username)
     keyfile = load_keyfile(path)
     key = keyfile.open_with_recovery_key(recovery_key)
     engine, sessions = open_engine(path, key, keyfile)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from desktop.dates import utc_now
 from desktop.domain.roles import Operation, Role
-from desktop.domain.text import clean_line, clean_username
+from desktop.domain.text import clean_line, clean_username, normalise_username
 from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services import audit
 from desktop.services.auth import check_new_password
@@ -90,7 +90,7 @@ def add_user(
 def remove_user(session: UserSession, *, username: str) -> None:
     """Switch the account off and delete its key slot: its password no longer opens anything."""
     session.require(Operation.MANAGE_USERS)
-    username = username.strip().lower()
+    username = normalise_username(username)
     if username == session.actor.username:
         raise NotPermitted("You cannot remove your own account while signed in to it.")
     with session.transaction() as db:

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desktop.cli import LOG_FILE_NAME, main
+from desktop.cli import main
+from desktop.cli.common import LOG_FILE_NAME
 from desktop.domain.roles import Role
 from desktop.errors import WrongPassword
 from desktop.services import auth, cases, trust, users
@@ -320,12 +321,16 @@ def test_demo_command_and_determinism(env, capsys, tmp_path) -> None:
     assert len(json.loads(outputs[0])) == 40
 
 
-def test_demo_with_no_cases_and_a_random_password(capsys, tmp_path) -> None:
+def test_demo_uses_and_says_the_same_sample_password_as_the_window(capsys, tmp_path) -> None:
+    from desktop.services.demo import SAMPLE_PASSWORD
+
     code, out, err = run(capsys, "demo", "--db", tmp_path / "s.casebook", "--cases", "0")
     assert code == 0, err
     password = re.search(r"password: (\S+)", out).group(1)
+    assert password == SAMPLE_PASSWORD  # the GUI's "Open the sample trust" note says this one
+    assert "CASEBOOK_PASSWORD" in out and "sample" in out
     session = auth.sign_in(tmp_path / "s.casebook", username="manager", password=password)
-    assert cases.count_cases(session) == 0
+    assert cases.count_cases(session) == 0 and session.is_sample
     auth.sign_out(session)
 
 

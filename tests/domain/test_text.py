@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.domain.text import clean_block, clean_line, clean_username
+from desktop.domain.text import clean_block, clean_line, clean_username, normalise_username
 from desktop.errors import ValidationError
 
 
@@ -59,17 +61,74 @@ def test_block_required_and_length() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "clean"), [("Admin", "admin"), (" bm.smith ", "bm.smith"), ("a-1_b", "a-1_b")]
+    ("raw", "clean"),
+    [
+        ("Admin", "admin"),
+        (" bm.smith ", "bm.smith"),
+        ("a-1_b", "a-1_b"),
+        ("zoë", "zo\u00eb"),
+        ("Zoë", "zo\u00eb"),
+        ("ZOE\u0308", "zo\u00eb"),  # decomposed: E + combining diaeresis
+        ("józef.nowak", "j\u00f3zef.nowak"),
+        ("ännie", "\u00e4nnie"),
+        ("Straße", "strasse"),  # case-folded, not just lower-cased
+        ("Δήμητρα", "δήμητρα"),
+        ("1st.aid", "1st.aid"),
+        ("x" * 64, "x" * 64),
+    ],
 )
 def test_good_usernames(raw: str, clean: str) -> None:
     assert clean_username(raw) == clean
+    assert normalise_username(raw) == clean
 
 
-@pytest.mark.parametrize("bad", ["", "a", "-abc", "ann smith", "ann@school", "x" * 65, "ännie"])
+def test_usernames_differing_only_in_case_or_composition_are_one() -> None:
+    assert clean_username("Zoë") == clean_username("zoë") == clean_username("zoe\u0308")
+    assert normalise_username("ZOË") == clean_username("zoë")
+    assert clean_username("zoë") != clean_username("zoe")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "a",
+        "-abc",
+        ".abc",
+        "_abc",
+        "ann smith",
+        "zoë smith",
+        "ann@school",
+        "x" * 65,
+        "../x",
+        "a/b",
+        "a\\b",
+        "a\x00b",
+        "a\x07b",
+        "a\tb",
+        "a\u200bb",  # zero-width space
+        "a\ue000b",  # private use
+        "\u0301ab",  # a combining mark cannot start a name
+        "ab\ud800",  # a lone surrogate
+        "\udcffab",  # an undecodable command-line byte
+    ],
+)
 def test_bad_usernames(bad: str) -> None:
     with pytest.raises(ValidationError) as info:
         clean_username(bad)
     assert info.value.field == "username"
+
+
+def test_the_message_says_letters_are_allowed() -> None:
+    with pytest.raises(ValidationError) as info:
+        clean_username("zoë smith")
+    assert "letters, digits, dots, dashes or underscores" in info.value.message
+
+
+@pytest.mark.parametrize("ascii_name", ["admin", "Admin", " bm.smith ", "HEAD-1", "a_b"])
+def test_ascii_usernames_normalise_as_they_always_did(ascii_name: str) -> None:
+    """Existing stores hold ASCII names looked up with strip().lower(): still the same."""
+    assert normalise_username(ascii_name) == ascii_name.strip().lower()
 
 
 @settings(max_examples=200, deadline=None)
@@ -95,12 +154,43 @@ def test_clean_block_never_fails_unexpectedly(value: str) -> None:
     assert all(line and line == line.strip() for line in result.split("\n")) or result == ""
 
 
-@settings(max_examples=100, deadline=None)
-@given(st.text())
+ANY_TEXT = st.text(st.characters(exclude_categories=()))  # lone surrogates included
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
 def test_clean_username_never_fails_unexpectedly(value: str) -> None:
     try:
         result = clean_username(value)
     except ValidationError:
         return
-    assert result == result.strip().lower()
+    assert result == normalise_username(result) == result.strip()
+    assert unicodedata.is_normalized("NFC", result)
     assert 2 <= len(result) <= 64
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_normalise_username_is_stable(value: str) -> None:
+    try:
+        once = normalise_username(value)
+    except ValidationError:  # only text that is not Unicode at all
+        assert any(unicodedata.category(ch) == "Cs" for ch in value)
+        return
+    assert normalise_username(once) == once
+    assert normalise_username(unicodedata.normalize("NFD", value)) == once
+
+
+LETTERS_AND_DIGITS = st.text(st.characters(categories=("L", "Nd")), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LETTERS_AND_DIGITS, st.sampled_from(["", ".", "_", "-"]), LETTERS_AND_DIGITS)
+def test_letters_of_any_alphabet_make_usernames(first: str, joiner: str, rest: str) -> None:
+    name = first + joiner + rest
+    folded = normalise_username(name)
+    if len(folded) > 64:
+        with pytest.raises(ValidationError):
+            clean_username(name)
+    else:
+        assert clean_username(name) == clean_username(folded) == folded

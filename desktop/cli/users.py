@@ -7,19 +7,39 @@ password wraps its own key slot, so adding one never reveals or changes anyone e
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import Any
 
-NEW_USER_PASSWORD_ENV = "CASEBOOK_NEW_PASSWORD"
+from desktop.cli.common import (
+    NEW_PASSWORD_ENV,
+    Commands,
+    add_command,
+    add_group,
+    db_option,
+    print_table,
+    read_secret,
+    signed_in,
+    store_path_for,
+    user_option,
+)
+from desktop.errors import ValidationError
+
+HEADER = ("Username", "Name", "Role", "Schools", "State")
+# When the table is too wide, the school list gives way first, then the name, then the role.
+SHRINK = ((3,), (1,), (2,))
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Add an account with a role and, for school roles, the schools it may see."""
-    from desktop.cli import read_secret, signed_in, store_path_for
-    from desktop.errors import ValidationError
+    from desktop.domain.roles import Role
     from desktop.services.trust import list_schools
     from desktop.services.users import add_user
 
+    role = Role(args.role)
+    if role.trust_wide and args.school:  # checked before asking for any password
+        raise ValidationError(
+            f"Schools do not apply to trust-wide roles: {role.value} sees every school, "
+            "so leave out --school.",
+            "schools",
+        )
     path = store_path_for(args)
     with signed_in(path, args.user) as session:
         known = list_schools(session, include_inactive=True)
@@ -32,7 +52,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             names = "; ".join(s.name for s in known)
             raise ValidationError(f"There is no school called {unknown[0]!r}. Schools: {names}.")
         password, confirm = read_secret(
-            NEW_USER_PASSWORD_ENV,
+            NEW_PASSWORD_ENV,
             f"Password for {args.username}: ",
             what="password for the new account",
             confirm=True,
@@ -43,18 +63,17 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             session,
             username=args.username,
             full_name=args.full_name,
-            role=args.role,
+            role=role.value,
             school_ids=[schools[name] for name in wanted],
             password=password,
         )
     where = ", ".join(info.schools) if info.schools else "every school"
-    print(f"Added {info.username} ({info.role.label}) for {where}.")
+    print(f"Added {info.username} as {info.role.label} for {where}.")
     return 0
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     """List every account with its role, schools and whether it is active."""
-    from desktop.cli import signed_in, store_path_for
     from desktop.services.users import list_users
 
     with signed_in(store_path_for(args), args.user) as session:
@@ -69,51 +88,46 @@ def cmd_user_list(args: argparse.Namespace) -> int:
         )
         for u in users
     ]
-    header = ("Username", "Name", "Role", "Schools", "State")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    print_table(HEADER, rows, shrink=SHRINK)
     return 0
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
     """Switch an account off and delete its key slot; its cases and audit entries stay."""
-    from desktop.cli import signed_in, store_path_for
+    from desktop.domain.text import normalise_username
     from desktop.services.users import remove_user
 
     with signed_in(store_path_for(args), args.user) as session:
         remove_user(session, username=args.username)
-    print(f"Removed {args.username.strip().lower()}: that password no longer opens the store.")
+    print(f"Removed {normalise_username(args.username)}: that password no longer opens the store.")
     return 0
 
 
-def add_user_commands(
-    commands: Any,
-    db_option: Callable[[argparse.ArgumentParser, str], None],
-    user_option: Callable[[argparse.ArgumentParser], None],
-    usual: str,
-) -> None:
-    """Register `casebook user ...` on the main parser's subcommands."""
+def register(commands: Commands) -> None:
     from desktop.domain.roles import Role
 
-    user = commands.add_parser(
+    user = add_group(
+        commands,
         "user",
-        help="add, list or remove user accounts",
+        summary="add, list or remove user accounts",
         description="Manage user accounts (needs a data protection lead's sign-in).",
     )
-    user_commands = user.add_subparsers(dest="user_command", metavar="COMMAND", required=True)
-
-    add = user_commands.add_parser(
+    add = add_command(
+        user,
         "add",
-        help="add an account",
-        description=f"Add an account. Its password comes from {NEW_USER_PASSWORD_ENV} or is "
-        "typed twice. School roles (front desk, business manager, headteacher) need at "
-        "least one --school; trust roles see every school.",
+        cmd_user_add,
+        summary="add an account",
+        description=f"Add an account. Its password comes from {NEW_PASSWORD_ENV} or is typed "
+        "twice. School roles (front desk, business manager, headteacher) need at least one "
+        "--school; trust roles see every school and take no --school.",
     )
-    add.set_defaults(func=cmd_user_add)
-    db_option(add, usual)
+    db_option(add)
     user_option(add)
-    add.add_argument("--username", required=True, help="the new account's username")
+    add.add_argument(
+        "--username",
+        required=True,
+        help="the new account's username: letters, digits, dots, dashes or underscores",
+    )
     add.add_argument("--full-name", required=True, metavar="NAME", help="their full name")
     add.add_argument(
         "--role", required=True, choices=[r.value for r in Role], help="what they may do"
@@ -122,17 +136,24 @@ def add_user_commands(
         "--school", action="append", metavar="NAME", help="a school they work for; repeat"
     )
 
-    listing = user_commands.add_parser("list", help="list the accounts")
-    listing.set_defaults(func=cmd_user_list)
-    db_option(listing, usual)
+    listing = add_command(
+        user,
+        "list",
+        cmd_user_list,
+        summary="list the accounts",
+        description="List every account, removed ones too: username, full name, role, the "
+        "schools it may see, and whether it is active.",
+    )
+    db_option(listing)
     user_option(listing)
 
-    remove = user_commands.add_parser(
+    remove = add_command(
+        user,
         "remove",
-        help="switch an account off",
+        cmd_user_remove,
+        summary="switch an account off",
         description="Switch an account off and delete its key slot. Its history stays.",
     )
-    remove.set_defaults(func=cmd_user_remove)
-    db_option(remove, usual)
+    db_option(remove)
     user_option(remove)
     remove.add_argument("--username", required=True, help="the account to remove")
