@@ -6,9 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from desktop.dates import utc_now
 from desktop.domain.cases import CaseStatus, Stage, format_reference
@@ -47,7 +50,7 @@ class CaseRow:
 
 def _scoped(
     session: UserSession, db: Session, *, search: str, school_id: int | None, status: str | None
-) -> Select[tuple[int]]:
+) -> Select[int]:
     """Case ids matching the filters, never outside the schools this user may see."""
     session.require(Operation.VIEW_CASES)
     query = select(Case.id).join(Person, Case.subject_id == Person.id)
@@ -85,19 +88,87 @@ def count_cases(
         return db.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 
+def has_cases(session: UserSession) -> bool:
+    """Whether the user can see any case at all, whatever the filters.
+
+    Tells a store with nothing in it yet apart from a search that matched nothing.
+    """
+    with session.transaction() as db:
+        ids = _scoped(session, db, search="", school_id=None, status=None)
+        return bool(db.scalar(select(ids.exists())))
+
+
+class CaseSort(StrEnum):
+    """What the case list can be sorted by; nothing else reaches the ORDER BY."""
+
+    REFERENCE = "reference"
+    SUBJECT = "subject"
+    SCHOOL = "school"
+    STATUS = "status"
+    STAGE = "stage"
+    OPENED = "opened"
+
+
+@dataclass(frozen=True)
+class CaseOrder:
+    """A sort key and direction; cases that tie are ordered by id the same way."""
+
+    key: CaseSort = CaseSort.OPENED
+    descending: bool = True
+
+
+NEWEST_FIRST = CaseOrder()
+SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
+
+
+def _sort_columns(key: CaseSort) -> list[SortColumn]:
+    """The SQL for each sort key: the order of what the list shows in that column."""
+    if key is CaseSort.REFERENCE:
+        return [Case.ref_year, Case.ref_sequence]
+    if key is CaseSort.SUBJECT:
+        return [func.lower(Person.given_name), func.lower(Person.family_name)]
+    if key is CaseSort.SCHOOL:  # the first of the case's schools, as the list shows them
+        first_school = (
+            select(func.min(School.name))
+            .select_from(case_schools)
+            .join(School, School.id == case_schools.c.school_id)
+            .where(case_schools.c.case_id == Case.id)
+            .scalar_subquery()
+        )
+        return [first_school]
+    if key is CaseSort.STATUS:
+        return [
+            sql_case({s.value: s.label for s in CaseStatus}, value=Case.status, else_=Case.status)
+        ]
+    if key is CaseSort.STAGE:
+        return [sql_case({s.value: s.label for s in Stage}, value=Case.stage, else_=Case.stage)]
+    return [Case.opened_on]
+
+
+def _order_by(order: CaseOrder) -> list[SortColumn]:
+    try:
+        key = CaseSort(order.key)
+    except ValueError:
+        raise ValidationError(f"Cases cannot be sorted by {order.key!r}.", "order") from None
+    columns = [*_sort_columns(key), Case.id]
+    return [c.desc() if order.descending else c.asc() for c in columns]
+
+
 def list_cases(
     session: UserSession,
     *,
     search: str = "",
     school_id: int | None = None,
     status: str | None = None,
+    order: CaseOrder = NEWEST_FIRST,
     offset: int = 0,
     limit: int = 100,
 ) -> list[CaseRow]:
-    """One page of cases, newest first."""
+    """One page of cases in `order` (newest first unless asked otherwise)."""
     limit = max(1, min(limit, MAX_PAGE))
     with session.transaction() as db:
         ids = _scoped(session, db, search=search, school_id=school_id, status=status)
+        sort = _order_by(order)
         rows = db.execute(
             ids.add_columns(
                 Case.reference,
@@ -107,7 +178,7 @@ def list_cases(
                 Case.stage,
                 Case.opened_on,
             )
-            .order_by(Case.opened_on.desc(), Case.id.desc())
+            .order_by(*sort)
             .offset(max(0, offset))
             .limit(limit)
         ).all()

@@ -7,6 +7,7 @@ trust with tens of thousands of cases opens as fast as one with ten.
 from __future__ import annotations
 
 import logging
+from typing import TypedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -14,7 +15,7 @@ from desktop.dates import format_date
 from desktop.domain.cases import CaseStatus, stage_label
 from desktop.errors import CasebookError, user_message
 from desktop.services import cases
-from desktop.services.cases import CaseRow
+from desktop.services.cases import NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
 from desktop.services.session import UserSession
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ log = logging.getLogger(__name__)
 PAGE = 100
 COLUMNS = ("Reference", "Subject", "School(s)", "Status", "Stage", "Opened")
 REFERENCE, SUBJECT, SCHOOLS, STATUS, STAGE, OPENED = range(len(COLUMNS))
+SORT_KEYS = (
+    CaseSort.REFERENCE,
+    CaseSort.SUBJECT,
+    CaseSort.SCHOOL,
+    CaseSort.STATUS,
+    CaseSort.STAGE,
+    CaseSort.OPENED,
+)
 
 
 def status_label(value: str) -> str:
@@ -31,8 +40,19 @@ def status_label(value: str) -> str:
         return value.capitalize()
 
 
+class CaseFilters(TypedDict):
+    """The case list's search and filters, as the cases service takes them."""
+
+    search: str
+    school_id: int | None
+    status: str | None
+
+
 class CaseTableModel(QAbstractTableModel):
-    """Cases matching the current filters, newest first."""
+    """Cases matching the current filters, newest first until the view asks for another order.
+
+    Sorting is the service's job (in SQL), so every page fetched follows on from the last.
+    """
 
     loadFailed = Signal(str)  # plain-English reason the list could not be loaded
     totalChanged = Signal(int)  # how many cases match the filters
@@ -42,7 +62,9 @@ class CaseTableModel(QAbstractTableModel):
         self._session = session
         self._rows: list[CaseRow] = []
         self._total = 0
-        self._filters: dict[str, object] = {"search": "", "school_id": None, "status": None}
+        self._filters: CaseFilters = {"search": "", "school_id": None, "status": None}
+        self._order: CaseOrder = NEWEST_FIRST
+        self._any_cases = False
         self._error = ""
 
     # -- what the window calls -----------------------------------------------------------
@@ -56,8 +78,17 @@ class CaseTableModel(QAbstractTableModel):
         return self._error
 
     @property
-    def filters(self) -> dict[str, object]:
-        return dict(self._filters)
+    def filters(self) -> CaseFilters:
+        return self._filters.copy()
+
+    @property
+    def order(self) -> CaseOrder:
+        return self._order
+
+    @property
+    def any_cases(self) -> bool:
+        """Whether the user can see any case at all: False means "none yet", not "no match"."""
+        return self._any_cases
 
     def set_session(self, session: UserSession | None) -> None:
         self._session = session
@@ -73,15 +104,17 @@ class CaseTableModel(QAbstractTableModel):
         """Reload the count and the first page with the current filters."""
         self.beginResetModel()
         self._rows, self._total, self._error = [], 0, ""
+        self._any_cases = False
         failure = None
         if self._session is not None:
             try:
                 total = cases.count_cases(self._session, **self._filters)
-                first = cases.list_cases(self._session, **self._filters, offset=0, limit=PAGE)
+                first = self._page(offset=0)
+                any_cases = bool(total) or cases.has_cases(self._session)
             except CasebookError as exc:
                 failure = exc
             else:
-                self._total, self._rows = total, first
+                self._total, self._rows, self._any_cases = total, first, any_cases
         self.endResetModel()
         if failure is not None:
             self._fail(failure)
@@ -92,6 +125,7 @@ class CaseTableModel(QAbstractTableModel):
         """Drop every row and the session (on lock): nothing about a case stays in memory."""
         self.beginResetModel()
         self._rows, self._total, self._error = [], 0, ""
+        self._any_cases = False
         self._session = None
         self.endResetModel()
         self.totalChanged.emit(0)
@@ -115,9 +149,7 @@ class CaseTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         try:
-            page = cases.list_cases(
-                self._session, **self._filters, offset=len(self._rows), limit=PAGE
-            )
+            page = self._page(offset=len(self._rows))
         except CasebookError as exc:
             self._fail(exc)
             return
@@ -130,14 +162,25 @@ class CaseTableModel(QAbstractTableModel):
         self._rows.extend(page)
         self.endInsertRows()
 
+    def sort(self, column, order=Qt.SortOrder.AscendingOrder):
+        """Called by the view when a header is clicked: reload from the first page."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        wanted = CaseOrder(SORT_KEYS[column], descending=order == Qt.SortOrder.DescendingOrder)
+        if wanted != self._order:
+            self._order = wanted
+            self.refresh()
+
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            side = Qt.AlignmentFlag.AlignRight if section == OPENED else Qt.AlignmentFlag.AlignLeft
-            return int(side | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.InitialSortOrderRole:  # newest first, the rest A to Z
+            first = (
+                Qt.SortOrder.DescendingOrder if section == OPENED else Qt.SortOrder.AscendingOrder
+            )
+            return first.value
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
@@ -167,6 +210,12 @@ class CaseTableModel(QAbstractTableModel):
         if column == OPENED:
             return format_date(row.opened)
         return ""
+
+    def _page(self, *, offset: int) -> list[CaseRow]:
+        assert self._session is not None
+        return cases.list_cases(
+            self._session, **self._filters, order=self._order, offset=offset, limit=PAGE
+        )
 
     def _fail(self, exc: CasebookError) -> None:
         log.info("case_list.load_refused: %s", type(exc).__name__)

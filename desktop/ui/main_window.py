@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -22,16 +20,16 @@ from PySide6.QtWidgets import (
 
 import desktop
 from desktop.domain.roles import Operation
-from desktop.errors import CasebookError
 from desktop.services import auth
 from desktop.services import trust as trust_service
 from desktop.services.session import UserSession
 from desktop.ui import case_table_model as columns
 from desktop.ui.case_table_model import CaseTableModel
+from desktop.ui.change_password_dialog import ChangePasswordDialog
 from desktop.ui.forms import child, load_form
 from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
-from desktop.ui.labels import ALL_SCHOOLS, PASSWORD_HINT, STATUS_CHOICES, roles_who_can
+from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.messages import Messenger
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
@@ -41,6 +39,11 @@ log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
 STATE_KEY = "main_window"
+NO_CASES_YET = "There are no cases yet. Cases opened at your schools will be listed here."
+SAMPLE_TITLE = " (SAMPLE: invented cases)"
+SAMPLE_BADGE = "Sample trust: invented cases"
+SAMPLE_TIP = "This store holds invented cases for trying Casebook. Do not record real cases in it."
+NO_MATCHES = "No cases match the search and filters. Clear the search or widen the filters."
 
 
 def not_permitted_note() -> str:
@@ -56,50 +59,6 @@ def count_text(total: int) -> str:
     return f"{total:,} case" if total == 1 else f"{total:,} cases"
 
 
-class ChangePasswordDialog(QDialog):
-    """Asks for the current password and a new one, then changes only this user's slot."""
-
-    def __init__(self, session: UserSession, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.setObjectName("changePasswordDialog")
-        self.setWindowTitle("Change password")
-        self.setWindowIcon(icon("key"))
-        load_form("change_password_dialog", self)
-        intro = child(self, QLabel, "introLabel")
-        intro.setText(f"{PASSWORD_HINT} {intro.text()}")
-        self.current_edit = child(self, QLineEdit, "currentPasswordEdit")
-        self.new_edit = child(self, QLineEdit, "newPasswordEdit")
-        self.confirm_edit = child(self, QLineEdit, "confirmPasswordEdit")
-        buttons = child(self, QDialogButtonBox, "buttonBox")
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Change password")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.setMinimumWidth(440)
-
-    def accept(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            auth.change_password(
-                self.session,
-                current_password=self.current_edit.text(),
-                new_password=self.new_edit.text(),
-                confirm=self.confirm_edit.text(),
-            )
-        except CasebookError as exc:
-            QApplication.restoreOverrideCursor()
-            Messenger.error(self, exc, "Change password")
-            wrong_current = getattr(exc, "field", None) is None
-            focus = self.current_edit if wrong_current else self.new_edit
-            focus.setFocus()
-            focus.selectAll()
-            return
-        QApplication.restoreOverrideCursor()
-        log.info("password.changed")
-        Messenger.info(self, "Change password", "Your password has been changed.")
-        super().accept()
-
-
 class MainWindow(QMainWindow):
     """Shows the cases the signed-in user may see; locks, and hands over to settings."""
 
@@ -112,7 +71,7 @@ class MainWindow(QMainWindow):
         self.locked = False
         self._layout_restored = False
 
-        central = QWidget()
+        self.central = central = QWidget()
         central.setObjectName("centralWidget")
         load_form("main_window", central)
         self.setCentralWidget(central)
@@ -121,6 +80,7 @@ class MainWindow(QMainWindow):
         self.status_combo = child(central, QComboBox, "statusCombo")
         self.case_table = child(central, QTableView, "caseTable")
         self.empty_label = child(central, QLabel, "emptyLabel")
+        self.filter_bar = child(central, QWidget, "filterBar")
         self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self._clear_search = QShortcut(
             QKeySequence(Qt.Key.Key_Escape),
@@ -157,7 +117,9 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setToolTip(tip or text.replace("&", "").rstrip("…"))
         if keys:
-            action.setToolTip(f"{action.toolTip()} ({keys[0].toString(QKeySequence.NativeText)})")
+            action.setToolTip(
+                f"{action.toolTip()} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
         self.addAction(action)
         return action
 
@@ -209,7 +171,16 @@ class MainWindow(QMainWindow):
         self.lock_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.lock_button.setAutoRaise(True)
         self.lock_button.setToolTip(self.lock_action.toolTip())
+        self.sample_label = QLabel(SAMPLE_BADGE)
+        self.sample_label.setObjectName("sampleLabel")
+        self.sample_label.setToolTip(SAMPLE_TIP)
+        self.sample_label.setStyleSheet(
+            "QLabel { background: #fff3cd; color: #664d03; border: 1px solid #e0c36a;"
+            " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
+        )
+        self.sample_label.hide()
         bar.addWidget(self.count_label)
+        bar.addPermanentWidget(self.sample_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.lock_button)
 
@@ -221,18 +192,57 @@ class MainWindow(QMainWindow):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self._set_resize_modes()
+        # What each column is given at first, then the least it is squeezed to when the window
+        # is narrow. The subject stretches to take whatever the others leave.
+        samples = {
+            columns.REFERENCE: ("CB-2026-00000", "CB-2026-0000"),
+            columns.SUBJECT: ("", "Alexandra Smith"),
+            columns.SCHOOLS: ("Ash Primary, Birch Academy and more", "Ash Primary"),
+            columns.STATUS: ("Closed", "Closed"),
+            columns.STAGE: ("Referred to police or legal team", "Concern logged"),
+            columns.OPENED: ("00/00/00000", "00/00/0000"),
+        }
+        self._column_widths, self._column_minimums = {}, {}
+        for column, (usual, least) in samples.items():
+            title = metrics.horizontalAdvance(columns.COLUMNS[column]) + 20  # the sort arrow
+            least_px = max(title, metrics.horizontalAdvance(least)) + 28
+            self._column_minimums[column] = least_px
+            if column != columns.SUBJECT:
+                self._column_widths[column] = max(least_px, metrics.horizontalAdvance(usual) + 28)
+        self._fitting = False
+        self._table_viewport = table.viewport()
+        self._table_viewport.installEventFilter(self)  # to fit the columns to its width
+        self._fit_columns()
+        header.setSortIndicator(columns.OPENED, Qt.SortOrder.DescendingOrder)
+        table.setSortingEnabled(True)  # a header click asks the model, which asks the service
+
+    def _set_resize_modes(self):
+        header = self.case_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(columns.SUBJECT, QHeaderView.ResizeMode.Stretch)
-        widths = {
-            columns.REFERENCE: "CB-2026-00000",
-            columns.SCHOOLS: "Ash Primary, Birch Academy and more",
-            columns.STATUS: "Closed",
-            columns.STAGE: "Referred to police or legal team",
-            columns.OPENED: "00/00/00000",
-        }
-        for column, sample in widths.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + 28)
+
+    def _fit_columns(self):
+        """Give each column the width it was given, squeezed (not below its least) to fit."""
+        header = self.case_table.horizontalHeader()
+        shown = {c: w for c, w in self._column_widths.items() if not header.isSectionHidden(c)}
+        room = self._table_viewport.width() - self._column_minimums[columns.SUBJECT]
+        slack = {c: max(0, w - self._column_minimums[c]) for c, w in shown.items()}
+        over, spare = sum(shown.values()) - room, sum(slack.values())
+        if over > 0 and spare:
+            ratio = min(1.0, over / spare)
+            shown = {c: w - math.ceil(slack[c] * ratio) for c, w in shown.items()}
+        self._fitting = True
+        try:
+            for column, width in shown.items():
+                header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def _column_resized(self, column: int, _old: int, new: int):
+        if not self._fitting and column in self._column_widths and new > 0:
+            self._column_widths[column] = new  # the user dragged it: keep that width
 
     def _connect_signals(self):
         self.lock_action.triggered.connect(self.lock)
@@ -252,6 +262,7 @@ class MainWindow(QMainWindow):
         self.status_combo.currentIndexChanged.connect(self.apply_filters)
         self.model.totalChanged.connect(self._show_total)
         self.model.loadFailed.connect(self._show_refusal)
+        self.case_table.horizontalHeader().sectionResized.connect(self._column_resized)
 
     # -- the session ----------------------------------------------------------------------
     def _start_session(self, session: UserSession):
@@ -271,12 +282,16 @@ class MainWindow(QMainWindow):
         self.search_edit.clear()
         self._search_timer.stop()
         self._set_enabled(True)
-        self.centralWidget().show()
+        self.filter_bar.setVisible(session.can(Operation.VIEW_CASES))  # the service still checks
+        self.central.show()
         self.apply_filters()
         self.search_edit.setFocus()
 
     def _refresh_trust(self):
-        self.setWindowTitle(f"Casebook — {trust_service.get_trust(self.session).name}")
+        name = trust_service.get_trust(self.session).name
+        sample = self.session.is_sample
+        self.setWindowTitle(f"Casebook — {name}{SAMPLE_TITLE if sample else ''}")
+        self.sample_label.setVisible(sample)
 
     def _fill_schools(self, select_id):
         combo = self.school_combo
@@ -289,15 +304,12 @@ class MainWindow(QMainWindow):
         combo.blockSignals(False)
 
     def _set_enabled(self, enabled: bool):
-        for action in (
-            self.lock_action,
-            self.settings_action,
-            self.password_action,
-            self.refresh_action,
-            self.find_action,
-        ):
+        for action in (self.lock_action, self.settings_action, self.password_action):
             action.setEnabled(enabled)
         self.lock_button.setEnabled(enabled)
+        viewing = enabled and self.session.can(Operation.VIEW_CASES)
+        for action in (self.refresh_action, self.find_action):
+            action.setEnabled(viewing)
 
     def _end_session(self):
         """Sign out and leave nothing about a case on screen or in the model."""
@@ -305,7 +317,7 @@ class MainWindow(QMainWindow):
         self.search_edit.clear()  # a typed name is as private as the list itself
         self._search_timer.stop()
         self.model.clear()
-        self.centralWidget().hide()
+        self.central.hide()
         self.setWindowTitle("Casebook (locked)")
         self.count_label.setText("Locked")
         self.user_label.clear()
@@ -345,12 +357,7 @@ class MainWindow(QMainWindow):
             self.empty_label.hide()
             self.case_table.show()
             return
-        filtered = bool(self.search_edit.text().strip()) or self.school_combo.currentIndex() > 0
-        if filtered or self.status_combo.currentData():
-            text = "No cases match the search and filters. Clear the search or widen the filters."
-        else:
-            text = "There are no cases yet."
-        self.empty_label.setText(text)
+        self.empty_label.setText(NO_MATCHES if self.model.any_cases else NO_CASES_YET)
         self.case_table.hide()
         self.empty_label.show()
 
@@ -426,7 +433,30 @@ class MainWindow(QMainWindow):
         if not self._layout_restored:
             self._layout_restored = True
             restore_layout(self.state, STATE_KEY, self, self.case_table.horizontalHeader())
+            self._adopt_restored_header()
         super().showEvent(event)
+
+    def _adopt_restored_header(self):
+        """Keep a saved header's sort and column widths, but this version's resize modes,
+        and squeeze the widths to fit the window they are shown in now."""
+        header = self.case_table.horizontalHeader()
+        self._set_resize_modes()
+        if not header.isSortIndicatorShown():  # saved before the list could be sorted
+            header.setSortIndicatorShown(True)
+            header.setSortIndicator(columns.OPENED, Qt.SortOrder.DescendingOrder)
+        for column in self._column_widths:
+            if header.sectionSize(column) > 0:
+                self._column_widths[column] = header.sectionSize(column)
+        self._fit_columns()
+
+    def eventFilter(self, watched, event):
+        if (
+            event.type() == QEvent.Type.Resize
+            and watched is self._table_viewport
+            and event.size().width() != event.oldSize().width()
+        ):
+            self._fit_columns()  # the window (or a scroll bar) changed the room there is
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event):
         """Closing the window signs out; the window's size is kept for next time."""

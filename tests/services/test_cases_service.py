@@ -12,9 +12,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from desktop.domain.cases import CaseStatus, Stage
 from desktop.errors import NotPermitted, ValidationError
 from desktop.services.auth import sign_in
-from desktop.services.cases import CaseRow, all_cases, count_cases, list_cases, open_case
+from desktop.services.cases import (
+    NEWEST_FIRST,
+    CaseOrder,
+    CaseRow,
+    CaseSort,
+    all_cases,
+    count_cases,
+    has_cases,
+    list_cases,
+    open_case,
+)
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.users import add_user
@@ -120,6 +131,8 @@ def test_front_desk_cannot_list_cases(new_store: SetupResult, store_path: Path) 
             list_cases(desk)
         with pytest.raises(NotPermitted):
             count_cases(desk)
+        with pytest.raises(NotPermitted):
+            has_cases(desk)
         with pytest.raises(NotPermitted):
             _open(desk, schools=[1])
     finally:
@@ -265,6 +278,124 @@ def test_status_filter(new_store: SetupResult, seven: list[CaseRow]) -> None:
     assert info.value.field == "status"
     with pytest.raises(ValidationError):
         count_cases(s, status="OPEN; DROP TABLE cases")
+
+
+def test_has_cases_tells_an_empty_store_from_no_matches(
+    new_store: SetupResult, bm: UserSession
+) -> None:
+    s = new_store.session
+    assert has_cases(s) is False
+    birch = _open(s, "Bob", "Birch", schools=[2])
+    assert has_cases(s) is True
+    assert has_cases(bm) is False  # Birch's case is outside the manager's school
+    with s.transaction() as db:
+        db.get(Case, birch.id).status = "closed"  # type: ignore[union-attr]
+    assert count_cases(s, status="open") == 0
+    assert has_cases(s) is True  # filters do not count: there is a case to find
+    _open(s, "Ann", "Ash", schools=[1])
+    assert has_cases(bm) is True
+
+
+# -- sorting ----------------------------------------------------------------------------
+@pytest.fixture
+def mixed(new_store: SetupResult) -> list[CaseRow]:
+    """Eleven cases over two years with repeated names, schools, statuses and stages, so that
+    every sort key has ties and only the case id can settle them."""
+    s = new_store.session
+    plan = [
+        ("Zoe", "Adams", [2], dt.date(2026, 3, 1), "open", Stage.MEDIATION),
+        ("ann", "Smith", [1], dt.date(2025, 9, 1), "closed", Stage.RESOLVED),
+        ("Bob", "Jones", [1, 2], dt.date(2026, 3, 1), "open", Stage.CONCERN_LOGGED),
+        ("Ann", "Smith", [2], dt.date(2025, 12, 24), "open", Stage.VERBAL_WARNING),
+        ("Cat", "Brown", [1], dt.date(2026, 1, 5), "closed", Stage.CONCERN_LOGGED),
+        ("Ann", "Brown", [2], dt.date(2026, 3, 1), "open", Stage.POLICE_OR_LEGAL_REFERRAL),
+        ("Dan", "Green", [1], dt.date(2025, 7, 14), "open", Stage.MEDIATION),
+        ("bob", "Adams", [2], dt.date(2026, 2, 2), "closed", Stage.RESOLVED),
+        ("Eve", "White", [1, 2], dt.date(2025, 9, 1), "open", Stage.VERBAL_WARNING),
+        ("Zoe", "Adams", [1], dt.date(2026, 1, 5), "open", Stage.CONCERN_LOGGED),
+        ("Fay", "Black", [2], dt.date(2025, 11, 30), "closed", Stage.MEDIATION),
+    ]
+    opened = [_open(s, g, f, schools=sch, on=on) for g, f, sch, on, _, _ in plan]
+    with s.transaction() as db:
+        for row, (*_, status, stage) in zip(opened, plan, strict=True):
+            case = db.get(Case, row.id)
+            assert case is not None
+            case.status, case.stage = status, stage.value
+    return all_cases(s)
+
+
+def _reference_key(row: CaseRow) -> tuple[int, int]:
+    _, year, number = row.reference.split("-")
+    return int(year), int(number)
+
+
+# What each column shows, sorted as a person reading the list would expect.
+SORT_KEYS = {
+    CaseSort.REFERENCE: _reference_key,
+    CaseSort.SUBJECT: lambda r: tuple(r.subject.lower().split(" ", 1)),
+    CaseSort.SCHOOL: lambda r: r.schools[0],
+    CaseSort.STATUS: lambda r: CaseStatus(r.status).label,
+    CaseSort.STAGE: lambda r: Stage(r.stage).label,
+    CaseSort.OPENED: lambda r: r.opened,
+}
+
+
+@pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
+@pytest.mark.parametrize("key", list(CaseSort))
+def test_sorted_pages_follow_on_in_order(
+    new_store: SetupResult, mixed: list[CaseRow], key: CaseSort, descending: bool
+) -> None:
+    s = new_store.session
+    order = CaseOrder(key, descending=descending)
+    pages = [list_cases(s, order=order, offset=offset, limit=3) for offset in range(0, 15, 3)]
+    assert [len(p) for p in pages] == [3, 3, 3, 2, 0]
+    flat = [row for page in pages for row in page]
+    expected = sorted(mixed, key=lambda r: (SORT_KEYS[key](r), r.id), reverse=descending)
+    assert [r.reference for r in flat] == [r.reference for r in expected]
+    assert flat == list_cases(s, order=order, limit=100)
+    assert len({r.id for r in flat}) == len(mixed)
+
+
+def test_sort_keys_differ_from_each_other(mixed: list[CaseRow]) -> None:
+    orders = {key: [r.id for r in sorted(mixed, key=SORT_KEYS[key])] for key in CaseSort}
+    assert len(set(map(tuple, orders.values()))) == len(CaseSort)  # the data can tell them apart
+
+
+def test_default_order_is_newest_first(new_store: SetupResult, mixed: list[CaseRow]) -> None:
+    s = new_store.session
+    assert CaseOrder(CaseSort.OPENED, descending=True) == NEWEST_FIRST
+    rows = list_cases(s)
+    assert rows == list_cases(s, order=NEWEST_FIRST)
+    assert [(r.opened, r.id) for r in rows] == sorted(
+        ((r.opened, r.id) for r in rows), reverse=True
+    )
+
+
+def test_sorting_combines_with_scope_and_filters(
+    new_store: SetupResult, mixed: list[CaseRow], bm: UserSession
+) -> None:
+    order = CaseOrder(CaseSort.SUBJECT, descending=False)
+    rows = list_cases(bm, status="open", order=order)
+    expected = sorted(
+        (r for r in mixed if "Ash Primary" in r.schools and r.status == "open"),
+        key=lambda r: (SORT_KEYS[CaseSort.SUBJECT](r), r.id),
+    )
+    assert rows == expected
+    assert len(rows) == count_cases(bm, status="open") > 1
+
+
+@pytest.mark.parametrize("key", ["reference; DROP TABLE cases", "given_name", "id", ""])
+def test_unknown_sort_key_is_refused(new_store: SetupResult, mixed: list[CaseRow], key) -> None:
+    with pytest.raises(ValidationError) as info:
+        list_cases(new_store.session, order=CaseOrder(key))
+    assert info.value.field == "order"
+    assert count_cases(new_store.session) == len(mixed)
+
+
+def test_sort_key_may_be_given_as_its_name(new_store: SetupResult, mixed: list[CaseRow]) -> None:
+    s = new_store.session
+    by_name = list_cases(s, order=CaseOrder("subject", descending=False))  # type: ignore[arg-type]
+    assert by_name == list_cases(s, order=CaseOrder(CaseSort.SUBJECT, descending=False))
 
 
 # -- searching --------------------------------------------------------------------------

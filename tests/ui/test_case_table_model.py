@@ -9,11 +9,23 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
+from desktop.domain.cases import Stage
 from desktop.services import auth, cases
+from desktop.services.cases import CaseOrder, CaseSort
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.services.users import add_user
-from desktop.ui.case_table_model import COLUMNS, OPENED, PAGE, SCHOOLS, CaseTableModel
+from desktop.ui.case_table_model import (
+    COLUMNS,
+    OPENED,
+    PAGE,
+    REFERENCE,
+    SCHOOLS,
+    STAGE,
+    STATUS,
+    SUBJECT,
+    CaseTableModel,
+)
 from tests.conftest import ADMIN_PASSWORD
 
 CASES = 350
@@ -71,6 +83,87 @@ def test_rows_are_newest_first_and_unique(model: CaseTableModel) -> None:
     assert len({r.id for r in rows}) == CASES
     opened = [r.opened for r in rows]
     assert opened == sorted(opened, reverse=True)
+
+
+def _all_rows(model: CaseTableModel) -> list[cases.CaseRow]:
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    return [model.case_at(i) for i in range(model.rowCount())]
+
+
+SORTED_BY = {
+    REFERENCE: CaseSort.REFERENCE,
+    SUBJECT: CaseSort.SUBJECT,
+    SCHOOLS: CaseSort.SCHOOL,
+    STATUS: CaseSort.STATUS,
+    STAGE: CaseSort.STAGE,
+    OPENED: CaseSort.OPENED,
+}
+
+
+@pytest.mark.parametrize(
+    "order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder], ids=["asc", "desc"]
+)
+@pytest.mark.parametrize("column", range(len(COLUMNS)), ids=COLUMNS)
+def test_sorted_pages_follow_on(
+    model: CaseTableModel, demo_session, column: int, order: Qt.SortOrder
+) -> None:
+    wanted = CaseOrder(SORTED_BY[column], descending=order == Qt.SortOrder.DescendingOrder)
+    model.fetchMore(QModelIndex())
+    reloads = wanted != model.order  # asking for the order it already has changes nothing
+    model.sort(column, order)
+    assert model.order == wanted
+    assert model.rowCount() == (PAGE if reloads else 2 * PAGE)
+    rows = _all_rows(model)
+    assert len(rows) == CASES == len({r.id for r in rows})
+    assert rows == cases.list_cases(demo_session, order=model.order, limit=CASES)  # one query
+
+
+def test_sorted_columns_read_in_order(model: CaseTableModel) -> None:
+    def shown(column: int) -> list[str]:
+        _all_rows(model)
+        return [model.index(row, column).data() for row in range(model.rowCount())]
+
+    model.sort(REFERENCE, Qt.SortOrder.AscendingOrder)
+    assert shown(REFERENCE) == sorted(shown(REFERENCE))
+    model.sort(SUBJECT, Qt.SortOrder.DescendingOrder)
+    subjects = [s.casefold() for s in shown(SUBJECT)]
+    assert subjects[0] >= subjects[len(subjects) // 2] >= subjects[-1]
+    model.sort(STAGE, Qt.SortOrder.AscendingOrder)
+    assert shown(STAGE) == sorted(shown(STAGE))
+    assert set(shown(STAGE)) <= {stage.label for stage in Stage}
+    model.sort(OPENED, Qt.SortOrder.AscendingOrder)
+    assert [model.case_at(i).opened for i in range(model.rowCount())] == sorted(
+        model.case_at(i).opened for i in range(model.rowCount())
+    )
+
+
+def test_sort_order_is_kept_through_filters(model: CaseTableModel, demo_session) -> None:
+    model.sort(SUBJECT, Qt.SortOrder.AscendingOrder)
+    model.set_filters(status="closed")
+    by_subject = CaseOrder(CaseSort.SUBJECT, descending=False)
+    assert model.order == by_subject
+    rows = _all_rows(model)
+    assert {r.status for r in rows} == {"closed"}
+    assert rows == cases.list_cases(demo_session, status="closed", order=by_subject, limit=CASES)
+
+
+def test_header_asks_for_newest_first_only_on_opened(model: CaseTableModel) -> None:
+    role = Qt.ItemDataRole.InitialSortOrderRole
+    first = [model.headerData(c, Qt.Orientation.Horizontal, role) for c in range(len(COLUMNS))]
+    descending, ascending = Qt.SortOrder.DescendingOrder.value, Qt.SortOrder.AscendingOrder.value
+    assert first == [ascending] * (len(COLUMNS) - 1) + [descending]
+
+
+def test_any_cases_tells_none_yet_from_no_match(model: CaseTableModel, new_store) -> None:
+    assert model.any_cases
+    model.set_filters(search="no such person anywhere")
+    assert model.total == 0 and model.any_cases
+    empty = CaseTableModel(new_store.session)
+    empty.set_filters()
+    assert empty.total == 0 and not empty.any_cases
+    model.clear()
+    assert not model.any_cases
 
 
 def test_filters_reset_to_first_page(qtbot, model: CaseTableModel, demo_session) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,9 +28,15 @@ from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.users import add_user
 from desktop.storage.models import Case
-from desktop.ui.case_table_model import REFERENCE
+from desktop.ui.case_table_model import OPENED as OPENED_COLUMN
+from desktop.ui.case_table_model import REFERENCE, SCHOOLS, STAGE, SUBJECT, CaseTableModel
+from desktop.ui.change_password_dialog import ChangePasswordDialog
 from desktop.ui.help_dialog import HelpDialog
-from desktop.ui.main_window import ChangePasswordDialog, MainWindow, count_text
+from desktop.ui.main_window import (
+    NO_CASES_YET,
+    MainWindow,
+    count_text,
+)
 from desktop.ui.messages import FakeBackend, Messenger
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
@@ -121,6 +127,28 @@ def top_level(kind):
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
 
 
+def first_subjects(window: MainWindow) -> list[str]:
+    table = find(window, QTableView, "caseTable")
+    return [table.model().index(row, SUBJECT).data() for row in range(table.model().rowCount())]
+
+
+def click_header(qtbot, window: MainWindow, column: int) -> None:
+    """Click a column's title the way a person does, and wait for the list to reload."""
+    header = find(window, QTableView, "caseTable").horizontalHeader()
+    middle = QPoint(
+        header.sectionViewportPosition(column) + header.sectionSize(column) // 2,
+        header.height() // 2,
+    )
+    with qtbot.waitSignal(window.model.modelReset):
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+
+
+def columns_fit(table: QTableView) -> bool:
+    header = table.horizontalHeader()
+    used = sum(header.sectionSize(c) for c in range(header.count()))
+    return used <= table.viewport().width() and not table.horizontalScrollBar().isVisible()
+
+
 # -- what it shows ------------------------------------------------------------------------
 def test_shows_open_cases_with_title_user_and_count(window: MainWindow) -> None:
     table = find(window, QTableView, "caseTable")
@@ -175,6 +203,52 @@ def test_search_with_no_match_shows_empty_label(qtbot, window: MainWindow) -> No
     assert empty.isVisible()
     assert empty.text().startswith("No cases match")
     assert not find(window, QTableView, "caseTable").isVisible()
+
+
+def test_filters_that_match_nothing_say_so(qtbot, window: MainWindow) -> None:
+    schools = find(window, QComboBox, "schoolCombo")
+    schools.setCurrentIndex(schools.findText("Ash Primary"))
+    statuses = find(window, QComboBox, "statusCombo")
+    statuses.setCurrentIndex(statuses.findText("Closed"))  # Bob's closed case is at Birch
+    empty = find(window, QLabel, "emptyLabel")
+    assert empty.isVisible()
+    assert empty.text().startswith("No cases match")
+
+
+def test_a_new_trust_says_there_are_no_cases_yet(qtbot, new_store, state, fake) -> None:
+    window = make_window(qtbot, new_store.session, state)
+    assert find(window, QComboBox, "statusCombo").currentText() == "Open"  # a filter, but...
+    empty = find(window, QLabel, "emptyLabel")
+    assert empty.isVisible()
+    assert empty.text() == NO_CASES_YET
+    assert "match" not in empty.text()
+    assert not find(window, QTableView, "caseTable").isVisible()
+    assert find(window, QLabel, "countLabel").text() == "0 cases"
+    assert find(window, QWidget, "filterBar").isVisible()
+
+    with qtbot.waitSignal(window.model.totalChanged):
+        qtbot.keyClicks(find(window, QLineEdit, "searchEdit"), "Ann")
+    assert empty.text() == NO_CASES_YET  # nothing to search: still "no cases yet"
+
+
+def test_cases_hidden_by_the_default_filter_are_not_called_none_yet(
+    qtbot, store, state, fake, other_user
+) -> None:
+    cases.open_case(
+        store.session,
+        given_name="Dan",
+        family_name="Green",
+        relationship="carer",
+        school_ids=[1],
+        opened_on=OPENED,
+    )
+    session = sign_in_as(store, "manager", "business_manager", [2])
+    other_user.append(session)
+    with store.session.transaction() as db:  # Birch's cases are all closed...
+        db.execute(update(Case).where(Case.ref_sequence == 3).values(status="closed"))
+    window = make_window(qtbot, session, state)
+    empty = find(window, QLabel, "emptyLabel")
+    assert empty.text().startswith("No cases match")  # ...but there are some to find
 
 
 def test_escape_clears_the_search(qtbot, window: MainWindow) -> None:
@@ -240,6 +314,76 @@ def test_front_desk_sees_an_explanation_not_an_empty_list(
     assert "visitor is barred" in empty.text()
     assert not find(window, QTableView, "caseTable").isVisible()
     assert find(window, QLabel, "countLabel").text() == "No cases"
+    # Nothing to search, so no search box or filters above the explanation.
+    assert not find(window, QWidget, "filterBar").isVisible()
+    for name in ("searchEdit", "schoolCombo", "statusCombo"):
+        assert not find(window, QWidget, name).isVisible(), name
+    assert not find(window, QAction, "findAction").isEnabled()
+    assert not find(window, QAction, "refreshAction").isEnabled()
+    assert find(window, QAction, "lockAction").isEnabled()
+    assert find(window, QAction, "changePasswordAction").isEnabled()
+
+
+def test_filters_come_back_when_a_case_worker_signs_in_after_the_front_desk(
+    qtbot, store, state, fake, other_user
+) -> None:
+    session = sign_in_as(store, "desk", "front_desk", [1])
+    other_user.append(session)
+    window = make_window(qtbot, session, state)
+    assert not find(window, QWidget, "filterBar").isVisible()
+    find(window, QAction, "lockAction").trigger()
+    dialog = top_level(SignInDialog)[0]
+    qtbot.mouseClick(dialog.findChild(QPushButton, "switchUserButton"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "usernameEdit"), "admin")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "signInButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    other_user.append(window.session)
+    assert find(window, QWidget, "filterBar").isVisible()
+    assert find(window, QLineEdit, "searchEdit").isVisible()
+    assert find(window, QAction, "findAction").isEnabled()
+    assert find(window, QAction, "refreshAction").isEnabled()
+
+
+# -- sorting ------------------------------------------------------------------------------
+def test_clicking_a_column_title_sorts_by_it(qtbot, window: MainWindow) -> None:
+    find(window, QComboBox, "statusCombo").setCurrentIndex(2)  # All statuses
+    header = find(window, QTableView, "caseTable").horizontalHeader()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        OPENED_COLUMN,
+        Qt.SortOrder.DescendingOrder,
+    )
+    assert first_subjects(window) == ["Cat Brown", "Bob Jones", "Ann Smith"]  # newest first
+
+    click_header(qtbot, window, SUBJECT)
+    assert first_subjects(window) == ["Ann Smith", "Bob Jones", "Cat Brown"]
+    assert header.sortIndicatorSection() == SUBJECT
+    assert header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+
+    click_header(qtbot, window, SUBJECT)
+    assert first_subjects(window) == ["Cat Brown", "Bob Jones", "Ann Smith"]
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+    click_header(qtbot, window, REFERENCE)
+    assert window.model.index(0, REFERENCE).data() == "CB-2026-0001"
+
+    click_header(qtbot, window, STAGE)  # all at the same stage: the reference settles it
+    assert window.model.index(0, REFERENCE).data() == "CB-2026-0001"
+
+    click_header(qtbot, window, OPENED_COLUMN)  # a date column starts with the newest
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert window.model.index(0, REFERENCE).data() == "CB-2026-0003"
+
+
+def test_sorting_keeps_the_filters_and_survives_a_search(qtbot, window: MainWindow) -> None:
+    click_header(qtbot, window, SUBJECT)
+    assert first_subjects(window) == ["Ann Smith", "Cat Brown"]  # still only open cases
+    qtbot.keyClicks(find(window, QLineEdit, "searchEdit"), "Brown")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1)
+    find(window, QLineEdit, "searchEdit").clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2)
+    assert first_subjects(window) == ["Ann Smith", "Cat Brown"]
 
 
 # -- locking ------------------------------------------------------------------------------
@@ -338,19 +482,81 @@ def test_closing_the_window_signs_out(window: MainWindow) -> None:
 
 
 # -- window state -------------------------------------------------------------------------
-def test_geometry_and_columns_are_saved_and_restored(qtbot, store, state, fake) -> None:
+def test_geometry_columns_and_sort_are_saved_and_restored(
+    qtbot, store, state, fake, other_user
+) -> None:
     window = make_window(qtbot, store.session, state)
-    window.resize(720, 480)
+    window.resize(780, 560)  # the offscreen screen is 800 wide: a restored window fits in it
     header = window.case_table.horizontalHeader()
-    header.resizeSection(REFERENCE, 211)
+    chosen = {REFERENCE: 150, SCHOOLS: 120, STAGE: 130}
+    for column, width in chosen.items():
+        header.resizeSection(column, width)
+    click_header(qtbot, window, SUBJECT)
     window.close()
     assert state.value("main_window/geometry")
     assert state.value("main_window/header")
 
     session = auth.sign_in(store.session.path, username="admin", password=ADMIN_PASSWORD)
+    other_user.append(session)
     again = make_window(qtbot, session, state)
-    assert (again.width(), again.height()) == (720, 480)
-    assert again.case_table.horizontalHeader().sectionSize(REFERENCE) == 211
+    assert (again.width(), again.height()) == (780, 560)
+    header = again.case_table.horizontalHeader()
+    assert {c: header.sectionSize(c) for c in chosen} == chosen  # they fit, so they are kept
+    assert header.sortIndicatorSection() == SUBJECT
+    assert first_subjects(again) == ["Ann Smith", "Cat Brown"]
+    assert columns_fit(again.case_table)
+
+
+def test_a_header_saved_before_sorting_still_lists_newest_first(qtbot, store, state, fake) -> None:
+    older = QTableView()  # the case table as an earlier version saved it: no sorting
+    qtbot.addWidget(older)
+    older.setModel(CaseTableModel(parent=older))
+    older.horizontalHeader().setSortIndicatorShown(False)
+    older.horizontalHeader().setSortIndicator(REFERENCE, Qt.SortOrder.AscendingOrder)
+    state.setValue("main_window/header", older.horizontalHeader().saveState())
+
+    window = make_window(qtbot, store.session, state)
+    header = window.case_table.horizontalHeader()
+    assert header.isSortIndicatorShown()
+    assert header.sortIndicatorSection() == OPENED_COLUMN
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert first_subjects(window) == ["Cat Brown", "Ann Smith"]
+
+
+def test_a_restored_wide_column_is_fitted_to_the_window(
+    qtbot, store, state, fake, other_user
+) -> None:
+    window = make_window(qtbot, store.session, state)
+    window.resize(780, 560)
+    table = window.case_table
+    table.horizontalHeader().resizeSection(STAGE, 900)  # dragged far wider than the window
+    qtbot.waitUntil(lambda: table.horizontalScrollBar().isVisible())
+    window.close()
+
+    session = auth.sign_in(store.session.path, username="admin", password=ADMIN_PASSWORD)
+    other_user.append(session)
+    again = make_window(qtbot, session, state)
+    assert (again.width(), again.height()) == (780, 560)
+    table = again.case_table
+    header = table.horizontalHeader()
+    assert columns_fit(table)
+    opened = table.fontMetrics().horizontalAdvance("00/00/0000")
+    assert header.sectionSize(OPENED_COLUMN) > opened  # the date is not clipped
+    others = (REFERENCE, SCHOOLS, OPENED_COLUMN)
+    assert header.sectionSize(STAGE) > max(header.sectionSize(c) for c in others)
+
+
+def test_columns_fit_a_narrow_window_and_grow_back(qtbot, window: MainWindow) -> None:
+    table = window.case_table
+    header = table.horizontalHeader()
+    assert columns_fit(table)
+    widths = [header.sectionSize(c) for c in range(header.count())]
+    window.resize(760, 600)
+    qtbot.waitUntil(lambda: table.viewport().width() < 760)
+    assert columns_fit(table)
+    window.resize(1100, 700)
+    qtbot.waitUntil(lambda: table.viewport().width() > 1000)
+    assert [header.sectionSize(c) for c in range(header.count())] == widths
 
 
 # -- menus --------------------------------------------------------------------------------
