@@ -10,13 +10,19 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 import desktop
 from desktop import paths
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.setup_wizard import SetupWizard
+    from desktop.ui.signin_dialog import SignInDialog
 
 log = logging.getLogger("casebook")
 
@@ -52,11 +58,12 @@ def setup_logging() -> Path | None:
     global _handler
     stop_logging()
     root = logging.getLogger()
-    path = paths.log_dir() / LOG_NAME
+    file_path = paths.log_dir() / LOG_NAME
+    path: Path | None = file_path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        file_path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+            file_path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
         handler, path = logging.StreamHandler(sys.stderr), None
@@ -67,10 +74,27 @@ def setup_logging() -> Path | None:
     return path
 
 
-def describe_exception(exc: BaseException) -> str:
-    """Where an exception happened, for the log: types and frames, never its message.
+# Exception types whose messages come from code (names of types, functions and attributes),
+# never from what a person typed; only these messages are logged, cut to a few hundred
+# characters. Every other message may carry a name or an address and is left out.
+_CODE_MESSAGE_TYPES = (TypeError, AttributeError, NameError, ImportError, NotImplementedError)
+_MESSAGE_LIMIT = 300
+_STACK_LIMIT = 12
 
-    Messages can carry a person's name or typed text, so only the code path is kept.
+
+def _code_message(exc: BaseException) -> str | None:
+    if not isinstance(exc, _CODE_MESSAGE_TYPES) or isinstance(exc, OSError):
+        return None
+    text = " ".join(str(exc).split())
+    return text[:_MESSAGE_LIMIT] if text else None
+
+
+def describe_exception(exc: BaseException, context: str = "") -> str:
+    """Where an exception happened, for the log: types, frames and a context, not its data.
+
+    Messages can carry a person's name or typed text, so only those of `_CODE_MESSAGE_TYPES`
+    are kept. An error raised inside Qt (a signal or a delegate) may have no Python frames
+    of its own, so `context` adds the call stack and the widget that had focus.
     """
     lines: list[str] = []
     seen: set[int] = set()
@@ -80,36 +104,78 @@ def describe_exception(exc: BaseException) -> str:
         kind = type(current)
         prefix = "caused by " if lines else ""
         lines.append(f"{prefix}{kind.__module__}.{kind.__qualname__}\n")
-        lines.append("Traceback (most recent call last):\n")
-        lines.extend(traceback.format_tb(current.__traceback__))
+        message = _code_message(current)
+        if message:
+            lines.append(f"  says: {message}\n")
+        frames = traceback.format_tb(current.__traceback__)
+        if frames:
+            lines.append("Traceback (most recent call last):\n")
+            lines.extend(frames)
+        else:
+            lines.append("  (no Python frames: raised inside Qt or a C extension)\n")
         current = current.__cause__ or current.__context__
+    if context:
+        lines.append(context)
+    return "".join(lines)
+
+
+def qt_context(skip: int = 2) -> str:
+    """The Python stack that led here and the widget chain with focus, for a log entry.
+
+    Only class and object names are recorded: they say which window and field, not what
+    was typed in it.
+    """
+    stack = traceback.format_list(traceback.extract_stack()[:-skip][-_STACK_LIMIT:])
+    lines = ["Called from (most recent call last):\n", *stack] if stack else []
+    widget = QApplication.focusWidget() if QApplication.instance() is not None else None
+    chain: list[str] = []
+    while widget is not None and len(chain) < 12:
+        name = widget.objectName()
+        chain.append(f"{type(widget).__name__}({name})" if name else type(widget).__name__)
+        widget = widget.parentWidget()
+    if chain:
+        lines.append(f"Focus: {' < '.join(chain)}\n")
     return "".join(lines)
 
 
 class _ErrorRelay(QObject):
-    """Carries an exception from any thread to the UI thread, where the dialog can open."""
+    """Carries an exception to the UI thread's event loop, where the dialog can open.
+
+    The connection is always queued, even from the UI thread: the error may have been
+    raised inside a signal handler or a delegate's editor, and a modal dialog opened there
+    would run a nested event loop while that editor is torn down underneath it. Queued,
+    the dialog opens only after Qt has finished with the failing handler.
+    """
 
     raised = Signal(object)
 
     def __init__(self, log_path: Path | None) -> None:
         super().__init__()
         self.log_path = log_path
-        self._showing = False
-        self.raised.connect(self.show)  # direct on the UI thread, queued from others
+        self._lock = threading.Lock()
+        self._busy = False  # a dialog is queued or open: further errors are only logged
+        self.raised.connect(self.show, Qt.ConnectionType.QueuedConnection)
+
+    def report(self, exc: BaseException) -> None:
+        with self._lock:
+            if self._busy:
+                return
+            self._busy = True
+        self.raised.emit(exc)
 
     @Slot(object)
     def show(self, exc: BaseException) -> None:
-        if self._showing or QApplication.instance() is None:
-            return  # one box at a time; a failure inside the box is only logged
-        self._showing = True
         try:
+            if QApplication.instance() is None:
+                return
             from desktop.ui import error_dialog
 
             error_dialog.show_error(exc, self.log_path, QApplication.activeWindow())
         except Exception as failure:
             log.error("error_dialog.failed\n%s", describe_exception(failure))
         finally:
-            self._showing = False
+            with self._lock:
+                self._busy = False
 
 
 _relay: _ErrorRelay | None = None
@@ -124,10 +190,15 @@ def install_excepthook(log_path: Path | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, exc, tb)
             return
-        if exc.__traceback__ is None:
+        if exc.__traceback__ is None and tb is not None:
             exc = exc.with_traceback(tb)
-        log.error("uncaught_exception\n%s", describe_exception(exc))
-        relay.raised.emit(exc)
+        on_ui_thread = threading.current_thread() is threading.main_thread()
+        try:
+            context = qt_context() if on_ui_thread else ""
+        except Exception:  # the log entry must be written even if the context cannot be
+            context = ""
+        log.error("uncaught_exception\n%s", describe_exception(exc, context))
+        relay.report(exc)
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
@@ -138,15 +209,16 @@ def install_excepthook(log_path: Path | None) -> None:
 
 
 def make_application(argv: list[str]) -> QApplication:
-    app = QApplication.instance() or QApplication(["casebook", *argv])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["casebook", *argv])
     app.setApplicationName(desktop.APP_NAME)
     app.setOrganizationName(desktop.APP_NAME)
     app.setApplicationVersion(desktop.__version__)
     app.setWindowIcon(QIcon(str(paths.RESOURCES_DIR / "icons" / "casebook.svg")))
-    return app  # type: ignore[return-value]
+    return app
 
 
-def run_flow(store_path: Path):  # -> MainWindow | None
+def run_flow(store_path: Path) -> MainWindow | None:
     """Sign in (or set up a new store), then show the main window; None if cancelled.
 
     The dialog appears first; the main window's modules load in the background while the
@@ -156,6 +228,7 @@ def run_flow(store_path: Path):  # -> MainWindow | None
     # only a folder with no database at all is a first run.
     from desktop.ui.worker import preload
 
+    dialog: SignInDialog | SetupWizard
     if store_path.exists():
         from desktop.ui.signin_dialog import SignInDialog
 
@@ -165,10 +238,10 @@ def run_flow(store_path: Path):  # -> MainWindow | None
 
         dialog = SetupWizard(store_path, sample_path=paths.sample_store_path())
     preload("desktop.ui.main_window")
-    if dialog.exec() != QDialog.DialogCode.Accepted or getattr(dialog, "session", None) is None:
+    session = dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if session is None:
         log.info("startup.cancelled")
         return None
-    session = dialog.session
     dialog.deleteLater()
     from desktop.ui.main_window import MainWindow
 

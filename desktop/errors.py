@@ -101,4 +101,12 @@ def user_message(exc: BaseException) -> str:
         return "That file or folder does not exist."
     if isinstance(exc, OSError):
         return f"The computer reported a file problem ({exc.strerror or type(exc).__name__})."
-    return "Something unexpected went wrong. The details are in Casebook's log."
+    return UNEXPECTED_MESSAGE
+
+
+UNEXPECTED_MESSAGE = "Something unexpected went wrong. The details are in Casebook's log."
+
+
+def is_expected(exc: BaseException) -> bool:
+    """True when `user_message` has something specific to say about this error."""
+    return isinstance(exc, CasebookError | OSError)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -21,7 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.errors import user_message
+from desktop.errors import is_expected, user_message
+
+UNEXPECTED_BODY = (
+    "Casebook did not expect this. What was already saved is safe; what you were doing "
+    "may not have finished, so check it and try again."
+)
 
 
 class ErrorDialog(QDialog):
@@ -46,7 +52,10 @@ class ErrorDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         heading.setFont(font)
 
-        message = QLabel(user_message(exc))
+        # The heading already says something went wrong and the next line says where the
+        # log is, so an unexpected error's body says what it means for the work instead.
+        body = user_message(exc) if is_expected(exc) else UNEXPECTED_BODY
+        message = QLabel(body)
         message.setObjectName("messageLabel")
         message.setWordWrap(True)
 
@@ -92,4 +101,5 @@ def show_error(exc: BaseException, log_path: Path | None, parent: QWidget | None
     """Show the error box and wait for OK; the program carries on afterwards."""
     dialog = ErrorDialog(exc, log_path, parent)
     dialog.exec()
-    dialog.deleteLater()
+    if shiboken6.isValid(dialog):  # its parent may have closed while it was open
+        dialog.deleteLater()
