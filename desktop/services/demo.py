@@ -34,10 +34,15 @@ from desktop.services.setup import (
     _remove_store_files,
     create_store,
 )
+from desktop.services.store import SAMPLE_META_KEY
 from desktop.services.users import add_user
 from desktop.storage import models as m
 
 SAMPLE_PASSWORD = "casebook-sample"
+SAMPLE_PASSWORD_RULE = (
+    f"The sample's accounts share the password \u201c{SAMPLE_PASSWORD}\u201d, unless another "
+    "was set in CASEBOOK_PASSWORD when the sample was made."
+)
 MAX_CASES = 100_000
 CHUNK = 1000
 PROGRESS_MESSAGE = "Creating sample cases"
@@ -68,8 +73,12 @@ SAMPLE_TRUST = TrustDraft(
     ),
 )
 # Per school, in SAMPLE_TRUST order: town, postcode district, year groups taught, share of cases.
-_SCHOOL_FACTS = (("Riverside", 1, 0, 6, 32), ("Riverside", 3, 7, 13, 38))
-_SCHOOL_FACTS += (("Northby", 5, 0, 6, 18), ("Southfield", 8, 0, 2, 12))
+_SCHOOL_FACTS: tuple[tuple[str, int, int, int, int], ...] = (
+    ("Riverside", 1, 0, 6, 32),
+    ("Riverside", 3, 7, 13, 38),
+    ("Northby", 5, 0, 6, 18),
+    ("Southfield", 8, 0, 2, 12),
+)
 
 # username, full name, role, schools (positions in SAMPLE_TRUST), staff post (school, title).
 SAMPLE_ACCOUNTS: tuple[tuple[str, str, Role, tuple[int, ...], tuple[int | None, str]], ...] = (
@@ -107,6 +116,9 @@ def create_demo_store(
     try:
         rng = random.Random(seed)
         builder = _Builder(session, rng, today)
+        with session.transaction() as db:
+            db.add(m.StoreMeta(key=SAMPLE_META_KEY, value="yes"))
+            audit.record(db, session.actor, "store.marked_sample")
         _add_accounts(session, builder, password)
         dates = _opening_dates(rng, today, cases)
         for start in range(0, cases, CHUNK):
@@ -168,10 +180,14 @@ _Event = tuple[dt.datetime, str, str, dt.datetime]
 class _Builder:
     """Collects a chunk of cases as rows with ids assigned here, then bulk-inserts them."""
 
-    TABLES = (m.Person, m.PersonVoluntaryRole, m.Pupil, m.PersonPupil, m.Case, m.case_schools)
-    TABLES += (m.Incident, m.incident_categories, m.IncidentParty, m.IncidentAgency, m.CaseEvent)
-    _COUNTED = (m.Person, m.PersonVoluntaryRole, m.Pupil, m.Case, m.Incident, m.IncidentParty)
-    _COUNTED += (m.IncidentAgency, m.CaseEvent, m.StaffMember)
+    TABLES: tuple[Any, ...] = (
+        *(m.Person, m.PersonVoluntaryRole, m.Pupil, m.PersonPupil, m.Case, m.case_schools),
+        *(m.Incident, m.incident_categories, m.IncidentParty, m.IncidentAgency, m.CaseEvent),
+    )
+    _COUNTED: tuple[Any, ...] = (
+        *(m.Person, m.PersonVoluntaryRole, m.Pupil, m.Case, m.Incident, m.IncidentParty),
+        *(m.IncidentAgency, m.CaseEvent, m.StaffMember),
+    )
 
     def __init__(self, session: UserSession, rng: random.Random, today: dt.date) -> None:
         self.session, self.rng, self.today = session, rng, today
@@ -205,7 +221,7 @@ class _Builder:
         """Trust officers and ten staff per school; each sample account is linked to its post."""
         fixed = {post: name for _user, name, _role, _schools, post in SAMPLE_ACCOUNTS}
         officers = ("Chief executive officer", "Data protection officer", "Internal auditor")
-        posts = [(None, title, "") for title in officers]
+        posts: list[tuple[int | None, str, str]] = [(None, title, "") for title in officers]
         posts += [(i, t, p) for i in range(len(self.school_ids)) for t, p in data.STAFF_POSTS]
         rows, links = [], {}
         for index, (school, title, phrase) in enumerate(posts):

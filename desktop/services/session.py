@@ -41,6 +41,7 @@ class UserSession:
     sessions: sessionmaker[Session]
     actor: Actor
     db_key: bytes = field(default=b"", repr=False)
+    is_sample: bool = False  # a store of invented cases: the UI marks it wherever data shows
     _closed: bool = field(default=False, repr=False)
 
     def require(self, operation: Operation) -> None:

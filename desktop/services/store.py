@@ -9,6 +9,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.roles import Role
+from desktop.domain.text import normalise_username
 from desktop.errors import AccountDisabled, StoreDamaged, StoreMissing, WrongPassword
 from desktop.paths import store_files_exist
 from desktop.services.session import Actor, UserSession
@@ -18,6 +19,7 @@ from desktop.storage.keyvault import KeyFile, keys_path_for
 from desktop.storage.models import StoreMeta, User
 
 STORE_ID_KEY = "store_id"
+SAMPLE_META_KEY = "sample"  # present in a store of invented cases made by `casebook demo`
 
 
 def store_exists(path: Path) -> bool:
@@ -72,7 +74,7 @@ def actor_for(db: Session, user: User) -> Actor:
 
 
 def find_user(db: Session, username: str) -> User:
-    user = db.scalar(select(User).where(User.username == username.strip().lower()))
+    user = db.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None:
         raise WrongPassword()
     if not user.active:
@@ -88,4 +90,6 @@ def make_session(
     sessions: sessionmaker[Session],
     actor: Actor,
 ) -> UserSession:
-    return UserSession(path, keyfile, engine, sessions, actor, db_key=key)
+    with sessions() as db:
+        is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
+    return UserSession(path, keyfile, engine, sessions, actor, db_key=key, is_sample=is_sample)

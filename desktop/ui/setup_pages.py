@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QFontDatabase
@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QPushButton,
     QRadioButton,
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -35,6 +37,9 @@ from desktop.ui.forms import child, load_form
 from desktop.ui.labels import PASSWORD_HINT
 from desktop.ui.logo import pick_logo, show_logo
 from desktop.ui.messages import Messenger
+
+if TYPE_CHECKING:
+    from desktop.ui.setup_wizard import SetupWizard
 
 WELCOME, TRUST, SCHOOLS, ADMIN, RECOVERY = range(5)
 SCHOOL_COLUMNS = 3  # name, address, headteacher
@@ -52,6 +57,17 @@ def suggest_username(full_name: str) -> str:
     return f"{words[0][0]}.{words[-1]}"[:64]
 
 
+class SetupPage(QWizardPage):
+    """A page of the setup wizard: it can reach the wizard and show a problem beside a field."""
+
+    def setup_wizard(self) -> SetupWizard:
+        return cast("SetupWizard", self.wizard())
+
+    def show_problem(self, message: str, field: str | None) -> None:
+        """Pages with fields show it beside the field; the others in a message box."""
+        Messenger.warn(self, "Please check", message)
+
+
 def _show_error(label: QLabel, message: str, focus=None) -> None:
     label.setText(message)
     label.show()
@@ -61,20 +77,37 @@ def _show_error(label: QLabel, message: str, focus=None) -> None:
             focus.selectAll()
 
 
-class WelcomePage(QWizardPage):
-    """Set up a real trust, or open the invented sample (which finishes the wizard here)."""
+class WelcomePage(SetupPage):
+    """Set up a real trust, or the sample (which finishes the wizard here).
 
-    def __init__(self, store_path: Path, parent=None):
+    With a sample already made, the second choice opens it (through the sign-in dialog)
+    rather than making it again.
+    """
+
+    def __init__(self, store_path: Path, sample_path: Path, parent=None):
         super().__init__(parent)
         load_form("setup_welcome", self)
+        self.store_path = store_path
+        self.sample_path = sample_path
         self.setTitle("Welcome to Casebook")
         self.setSubTitle("Parent Code of Conduct casework for your trust, kept private.")
         self.set_up_radio = child(self, QRadioButton, "setUpRadio")
         self.sample_radio = child(self, QRadioButton, "sampleRadio")
-        child(self, QLabel, "storeNote").setText(
-            f"Your trust's case store will be made at {store_path}"
-        )
+        self.sample_note = child(self, QLabel, "sampleNote")
+        self.store_note = child(self, QLabel, "storeNote")
+        self.progress_box = child(self, QWidget, "sampleProgressBox")
+        self.progress_label = child(self, QLabel, "sampleProgressLabel")
+        self.progress_bar = child(self, QProgressBar, "sampleProgress")
+        self.progress_box.hide()
+        self.sample_made = sample_path.exists()
+        if self.sample_made:
+            self.sample_radio.setText("&Open the sample trust")
+            self.sample_note.setText(
+                "The sample trust of invented cases made earlier. You will sign in to it "
+                "with one of its accounts; it is never mixed with real records."
+            )
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Open the sample")
+        self._show_store_note()
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -83,6 +116,15 @@ class WelcomePage(QWizardPage):
     def _choice_changed(self) -> None:
         # setFinalPage makes QWizard re-read nextId(), so Next turns into Finish and back.
         self.setFinalPage(self.wants_sample())
+        self._show_store_note()
+
+    def _show_store_note(self) -> None:
+        if self.wants_sample():
+            where = "is kept" if self.sample_made else "will be made"
+            text = f"The sample {where} at {self.sample_path}, apart from any real store."
+        else:
+            text = f"Your trust's case store will be made at {self.store_path}"
+        self.store_note.setText(text)
 
     def wants_sample(self) -> bool:
         return self.sample_radio.isChecked()
@@ -91,10 +133,25 @@ class WelcomePage(QWizardPage):
         return -1 if self.wants_sample() else TRUST
 
     def validatePage(self) -> bool:
-        return self.wizard().open_sample() if self.wants_sample() else True
+        return self.setup_wizard().open_sample() if self.wants_sample() else True
+
+    def show_progress(self, done: int, total: int, text: str) -> None:
+        """Progress of making the sample, shown under its choice (no window on top)."""
+        for radio in (self.set_up_radio, self.sample_radio):
+            radio.setEnabled(False)
+        self.progress_box.show()
+        self.progress_bar.setMaximum(max(total, 0))
+        self.progress_bar.setValue(min(done, total) if total else 0)
+        if text:
+            self.progress_label.setText(f"{text}…")
+
+    def hide_progress(self) -> None:
+        self.progress_box.hide()
+        for radio in (self.set_up_radio, self.sample_radio):
+            radio.setEnabled(True)
 
 
-class TrustPage(QWizardPage):
+class TrustPage(SetupPage):
     """The trust's name, address and logo."""
 
     def __init__(self, parent=None):
@@ -157,11 +214,12 @@ class _LiveEditDelegate(QStyledItemDelegate):
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit):
             editor.setMaxLength(2000 if index.column() == 1 else 200)
-            editor.textEdited.connect(partial(self.commitData.emit, editor))
+            # textEdited carries the text; commitData takes only the editor, so drop the text.
+            editor.textEdited.connect(lambda _text, editor=editor: self.commitData.emit(editor))
         return editor
 
 
-class SchoolsPage(QWizardPage):
+class SchoolsPage(SetupPage):
     """The schools in the trust: a small editable table, at least one named school."""
 
     def __init__(self, parent=None):
@@ -197,7 +255,9 @@ class SchoolsPage(QWizardPage):
             self.table.setItem(row, column, QTableWidgetItem(""))
         self.table.setCurrentCell(row, 0)
         self.table.setFocus()
-        self.table.editItem(self.table.item(row, 0))
+        first = self.table.item(row, 0)
+        if first is not None:
+            self.table.editItem(first)
         self.completeChanged.emit()
 
     def remove_selected(self) -> None:
@@ -220,7 +280,7 @@ class SchoolsPage(QWizardPage):
         return any(school.name.strip() for school in self.schools())
 
     def validatePage(self) -> bool:
-        return self.wizard().check_trust()
+        return self.setup_wizard().check_trust()
 
     def show_problem(self, message: str, field: str | None) -> None:
         _show_error(self.error_label, message, self.table)
@@ -237,7 +297,7 @@ class SchoolsPage(QWizardPage):
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
 
 
-class AdminPage(QWizardPage):
+class AdminPage(SetupPage):
     """The first account: always the data protection lead / administrator."""
 
     def __init__(self, parent=None):
@@ -283,7 +343,7 @@ class AdminPage(QWizardPage):
         )
 
     def validatePage(self) -> bool:
-        return self.wizard().check_admin()
+        return self.setup_wizard().check_admin()
 
     def show_problem(self, message: str, field: str | None) -> None:
         focus = {
@@ -302,7 +362,7 @@ class AdminPage(QWizardPage):
         self._username_typed = bool(text)
 
 
-class RecoveryPage(QWizardPage):
+class RecoveryPage(SetupPage):
     """Shows the recovery key once, saves or prints the sheet; Finish creates the store."""
 
     def __init__(self, store_path: Path, parent=None):
@@ -336,10 +396,10 @@ class RecoveryPage(QWizardPage):
         self.key_label.setText(self.recovery_key)
 
     def validatePage(self) -> bool:
-        return self.wizard().create_trust(self.recovery_key)
+        return self.setup_wizard().create_trust(self.recovery_key)
 
     def _sheet(self) -> bytes:
-        return self.wizard().recovery_sheet(self.recovery_key)
+        return self.setup_wizard().recovery_sheet(self.recovery_key)
 
     def _save_sheet(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)

@@ -11,9 +11,10 @@ import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWizard
+from PySide6.QtWidgets import QApplication, QDialog, QWizard
 
 from desktop.dates import uk_today
 from desktop.errors import ValidationError
@@ -29,10 +30,14 @@ from desktop.ui.setup_pages import (
     AdminPage,
     RecoveryPage,
     SchoolsPage,
+    SetupPage,
     TrustPage,
     WelcomePage,
 )
 from desktop.ui.worker import Task, start
+
+if TYPE_CHECKING:
+    from desktop.services.session import UserSession
 
 SAMPLE_CASES = 300
 SAMPLE_USERNAME = "admin"
@@ -62,17 +67,6 @@ def _wait_cursor() -> Iterator[None]:
         QApplication.restoreOverrideCursor()
 
 
-class _BusyDialog(QProgressDialog):
-    """Progress that cannot be dismissed: the work it shows cannot be stopped half-way."""
-
-    def keyPressEvent(self, event):
-        if event.key() != Qt.Key.Key_Escape:
-            super().keyPressEvent(event)
-
-    def closeEvent(self, event):
-        event.ignore()
-
-
 class SetupWizard(QWizard):
     """After `exec()`: `session` is the signed-in UserSession and `opened_path` its store."""
 
@@ -80,10 +74,9 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.store_path = Path(store_path)
         self.sample_path = Path(sample_path)
-        self.session = None
+        self.session: UserSession | None = None
         self.opened_path: Path | None = None
         self._task: Task | None = None
-        self._busy: _BusyDialog | None = None
 
         self.setWindowTitle("Set up Casebook")
         self.setWindowIcon(icon("casebook"))
@@ -93,7 +86,7 @@ class SetupWizard(QWizard):
         self.setMinimumSize(640, 480)
         self.resize(720, 560)
 
-        self.welcome_page = WelcomePage(self.store_path)
+        self.welcome_page = WelcomePage(self.store_path, self.sample_path)
         self.trust_page = TrustPage()
         self.schools_page = SchoolsPage()
         self.admin_page = AdminPage()
@@ -147,7 +140,7 @@ class SetupWizard(QWizard):
         """Show the message on the page holding the input it names, going back if need be."""
         target = FIELD_PAGES.get(exc.field or "", self.currentId())
         if target == self.currentId() or target not in self.visitedIds():
-            self.currentPage().show_problem(exc.message, exc.field)
+            cast(SetupPage, self.currentPage()).show_problem(exc.message, exc.field)
             return
         # Not from inside validatePage: QWizard is still handling the Next click.
         QTimer.singleShot(0, lambda: self._go_back_to(target, exc))
@@ -157,7 +150,7 @@ class SetupWizard(QWizard):
             if self.currentId() == target:
                 break
             self.back()
-        self.page(target).show_problem(exc.message, exc.field)
+        cast(SetupPage, self.page(target)).show_problem(exc.message, exc.field)
 
     # -- finishing --------------------------------------------------------------------------
     def create_trust(self, recovery_key: str) -> bool:
@@ -183,7 +176,7 @@ class SetupWizard(QWizard):
         return True
 
     def open_sample(self) -> bool:
-        """Open the sample, making it first (in the background) if it is not there yet.
+        """Open the sample: sign in to one made earlier, or make it (in the background).
 
         Returns True only when signed in already; after making the sample the wizard
         accepts itself.
@@ -191,11 +184,29 @@ class SetupWizard(QWizard):
         if self.session is not None:
             return True
         if self.sample_path.exists():
-            from desktop.services.demo import SAMPLE_PASSWORD
-
-            return self._sign_in_sample(SAMPLE_PASSWORD)
+            return self._sign_in_to_existing_sample()
         self._make_sample()
         return False
+
+    def _sign_in_to_existing_sample(self) -> bool:
+        """A sample made earlier opens like any store: with an account and its password."""
+        from desktop.services.demo import SAMPLE_PASSWORD_RULE
+        from desktop.ui.signin_dialog import SignInDialog
+
+        dialog = SignInDialog(
+            self.sample_path,
+            username=SAMPLE_USERNAME,
+            sample_note=f"Invented cases for trying Casebook. {SAMPLE_PASSWORD_RULE}",
+            parent=self,
+        )
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.session is None:
+                return False
+            self.session = dialog.session
+        finally:
+            dialog.deleteLater()
+        self.opened_path = self.sample_path
+        return True
 
     def _make_sample(self) -> None:
         demo = importlib.import_module("desktop.services.demo")
@@ -204,37 +215,33 @@ class SetupWizard(QWizard):
         def make(progress):
             return demo.create_demo_store(path, cases=cases, progress=progress)
 
-        self._busy = _BusyDialog("Making the sample trust…", "", 0, 0, self)
-        self._busy.setWindowTitle("Sample trust")
-        self._busy.setCancelButton(None)
-        self._busy.setWindowModality(Qt.WindowModality.WindowModal)
-        self._busy.setMinimumDuration(0)
-        self._busy.setAutoClose(False)
-        self._busy.setAutoReset(False)
-        self._busy.setMinimumWidth(360)
-        self._busy.show()
+        self._set_buttons_enabled(False)
+        self.welcome_page.show_progress(0, 0, "Making the sample trust")
         self._task = Task(make)
-        self._task.signals.progress.connect(self._sample_progress)
+        self._task.signals.progress.connect(self.welcome_page.show_progress)
         self._task.signals.succeeded.connect(self._sample_made)
         self._task.signals.failed.connect(self._sample_failed)
         start(self._task)
 
-    def _sample_progress(self, done: int, total: int, text: str) -> None:
-        if self._busy is None:
-            return
-        self._busy.setMaximum(max(total, 0))
-        self._busy.setValue(min(done, total) if total else 0)
-        if text:
-            self._busy.setLabelText(f"{text}…")
+    def making_sample(self) -> bool:
+        return self._task is not None
 
-    def _close_busy(self) -> None:
-        if self._busy is not None:
-            self._busy.hide()
-            self._busy.deleteLater()
-            self._busy = None
+    def reject(self) -> None:
+        # The sample cannot be stopped half-way; Cancel and Esc wait until it is made.
+        if not self.making_sample():
+            super().reject()
+
+    def _set_buttons_enabled(self, enabled: bool) -> None:
+        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.CancelButton):
+            self.button(which).setEnabled(enabled)
+
+    def _done_making(self) -> None:
+        self._task = None
+        self.welcome_page.hide_progress()
+        self._set_buttons_enabled(True)
 
     def _sample_made(self, result) -> None:
-        self._close_busy()
+        self._done_making()
         if not self._sign_in_sample(result.password):
             return
         Messenger.info(
@@ -244,12 +251,13 @@ class SetupWizard(QWizard):
             f"{SAMPLE_USERNAME}. To see Casebook as other people would, lock it (Ctrl+L), "
             "choose \u201cSwitch user\u201d and sign in as any of these "
             f"users: {', '.join(result.usernames)}. They all share the "
-            f"password \u201c{result.password}\u201d.",
+            f"password \u201c{result.password}\u201d. Next time, choose \u201cOpen the "
+            "sample trust\u201d and sign in with one of them.",
         )
         self.accept()
 
     def _sample_failed(self, exc: BaseException) -> None:
-        self._close_busy()
+        self._done_making()
         Messenger.error(self, exc, "The sample trust was not made")
 
     def _sign_in_sample(self, password: str) -> bool:

@@ -49,10 +49,19 @@ class SignInDialog(QDialog):
     password (or the recovery key) carries on.
     """
 
-    def __init__(self, store_path: Path, *, username: str = "", locked: bool = False, parent=None):
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        username: str = "",
+        locked: bool = False,
+        sample_note: str = "",
+        parent=None,
+    ):
         super().__init__(parent)
         self.store_path = Path(store_path)
         self.locked = locked
+        self.sample_note = sample_note  # set when signing in to the sample trust
         self.session = None
         self._remembered_task: Task | None = None
         self._wait_until = 0.0
@@ -97,6 +106,11 @@ class SignInDialog(QDialog):
             self.username_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.sign_in_button.setText("&Unlock")
             self.cancel_button.setText("Close Casebook")
+        elif self.sample_note:
+            self.setWindowTitle("Sign in to the sample trust")
+            self.heading.setText("Sample trust")
+            self.locked_label.setText(self.sample_note)
+            self.switch_user_button.hide()
         else:
             self.setWindowTitle("Sign in to Casebook")
             self.locked_label.hide()
@@ -135,7 +149,8 @@ class SignInDialog(QDialog):
     # -- handlers -------------------------------------------------------------------------
     def _switch_user(self) -> None:
         """From the lock screen, let a different person sign in with their own password."""
-        self.locked_label.setText("Casebook is locked. Sign in with your own account.")
+        # The heading above already says Casebook is locked.
+        self.locked_label.setText("Sign in with your own account.")
         self.username_edit.setReadOnly(False)
         self.username_edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.username_edit.clear()

@@ -185,3 +185,14 @@ def test_ten_thousand_cases_in_under_thirty_seconds(tmp_path: Path, today: dt.da
     session = admin(result)
     assert cases.count_cases(session) == 10_000
     auth.sign_out(session)
+
+
+def test_a_sample_store_knows_it_is_a_sample(demo: DemoResult, new_store) -> None:
+    """Windows mark a sample wherever its data shows; a real store is never marked."""
+    session = admin(demo)
+    try:
+        assert session.is_sample
+        assert audit.verify_chain(session).intact
+    finally:
+        auth.sign_out(session)
+    assert not new_store.session.is_sample
