@@ -18,7 +18,7 @@ def delay_after_failures(failures: int) -> float:
     if failures < FREE_ATTEMPTS:
         return 0.0
     doublings = min(failures - FREE_ATTEMPTS, 32)  # the count is stored; keep the maths finite
-    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2**doublings)
+    return min(MAX_DELAY_SECONDS, FIRST_DELAY_SECONDS * 2.0**doublings)
 
 
 def password_problem(password: str) -> str | None:

@@ -79,22 +79,23 @@ class AuditWriter:
     ) -> AuditEntry:
         at = at or utc_now()
         text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        fields = {
-            "entry_id": self.next_id,
-            "at": at,
-            "user_id": actor.user_id if actor else None,
-            "username": actor.username if actor else "system",
-            "action": action,
-            "case_id": case_id,
-            "detail": text,
-            "prev_hash": self.prev_hash,
-        }
-        entry_hash = _digest(**fields)
+        user_id = actor.user_id if actor else None
+        username = actor.username if actor else "system"
+        entry_hash = _digest(
+            entry_id=self.next_id,
+            at=at,
+            user_id=user_id,
+            username=username,
+            action=action,
+            case_id=case_id,
+            detail=text,
+            prev_hash=self.prev_hash,
+        )
         entry = AuditEntry(
             id=self.next_id,
             at=at,
-            user_id=fields["user_id"],
-            username=fields["username"],
+            user_id=user_id,
+            username=username,
             action=action,
             case_id=case_id,
             detail=text,

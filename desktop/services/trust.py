@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from desktop.domain.cases import CaseStatus
 from desktop.domain.roles import Operation
@@ -56,7 +57,7 @@ def check_logo(data: bytes) -> str:
     raise ValidationError("The logo must be a PNG or JPEG image.", "logo")
 
 
-def _trust(db) -> Trust:  # type: ignore[no-untyped-def]
+def _trust(db: Session) -> Trust:
     trust = db.scalar(select(Trust).order_by(Trust.id).limit(1))
     if trust is None:
         raise NotFound("This store has no trust record.")
@@ -147,9 +148,10 @@ def save_school(
             db.add(school)
             action = "school.added"
         else:
-            school = db.get(School, school_id)
-            if school is None:
+            found = db.get(School, school_id)
+            if found is None:
                 raise NotFound("That school no longer exists.")
+            school = found
             action = "school.updated"
         school.name, school.address, school.headteacher_name = name, address, headteacher_name
         school.active = active

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Integer, and_, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from desktop.storage.models import Case, Person
@@ -40,7 +40,7 @@ def case_search_clause(session: Session, query: str) -> ColumnElement[bool] | No
     if dialect == "sqlite" and all(len(w) >= MIN_TRIGRAM for w in words):
         match = " ".join('"' + w.replace('"', '""') + '"' for w in words)
         matching_ids = (
-            select(literal_column("rowid"))
+            select(literal_column("rowid", Integer))
             .select_from(text("case_search"))
             .where(text("case_search MATCH :fts_query").bindparams(fts_query=match))
         )

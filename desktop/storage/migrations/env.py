@@ -1,6 +1,7 @@
 """Alembic environment: always run on the application's own (keyed) connection."""
 
 from alembic import context
+from sqlalchemy.schema import SchemaItem
 
 from desktop.storage.models import Base
 
@@ -8,7 +9,14 @@ from desktop.storage.models import Base
 SQLITE_ONLY_PREFIXES = ("case_search",)
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
+def include_object(
+    obj: SchemaItem,
+    name: str | None,
+    type_: str,
+    reflected: bool,
+    compare_to: SchemaItem | None,
+) -> bool:
+    """Leave the SQLite-only search tables out of Alembic's comparison with the models."""
     return not (type_ == "table" and name and name.startswith(SQLITE_ONLY_PREFIXES))
 
 
