@@ -70,6 +70,8 @@ def setup_logging() -> Path | None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # Alembic announces each plugin and migration step at INFO: noise in a support log.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     _handler = handler
     return path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from desktop.errors import ValidationError
@@ -84,3 +85,21 @@ def clean_username(value: str) -> str:
             "username",
         )
     return text
+
+
+_NAME_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def suggest_username(full_name: str) -> str:
+    """`Zoë Ćwik` -> `z.ćwik`: a starting point the person can change.
+
+    Letters of any alphabet are kept, as usernames allow them; apostrophes are dropped
+    (`O'Brien` -> `obrien`), and only the first initial and the last word are used.
+    """
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", full_name or "").casefold())
+    words = _NAME_WORD.findall(text.replace("'", "").replace("\u2019", ""))
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0][:USERNAME_MAX]
+    return f"{words[0][0]}.{words[-1]}"[:USERNAME_MAX]

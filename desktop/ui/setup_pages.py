@@ -6,8 +6,6 @@ the setup service; they hold no rules of their own beyond "this page is filled i
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.roles import Role
+from desktop.domain.text import suggest_username
 from desktop.errors import CasebookError, user_message
 from desktop.services.setup import AdminDraft, SchoolDraft, new_recovery_key
 from desktop.ui.forms import child, load_form
@@ -43,18 +42,6 @@ if TYPE_CHECKING:
 
 WELCOME, TRUST, SCHOOLS, ADMIN, RECOVERY = range(5)
 SCHOOL_COLUMNS = 3  # name, address, headteacher
-
-
-def suggest_username(full_name: str) -> str:
-    """`Jo Bloggs` -> `j.bloggs`: a starting point the person can change."""
-    text = unicodedata.normalize("NFKD", full_name).encode("ascii", "ignore").decode().lower()
-    text = text.replace("'", "")
-    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)
-    if not words:
-        return ""
-    if len(words) == 1:
-        return words[0][:64]
-    return f"{words[0][0]}.{words[-1]}"[:64]
 
 
 class SetupPage(QWizardPage):
@@ -402,8 +389,12 @@ class RecoveryPage(SetupPage):
         return self.setup_wizard().recovery_sheet(self.recovery_key)
 
     def _save_sheet(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder or Path.home()) / "Casebook recovery sheet.pdf")
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        # A fresh account may have no Documents folder yet; the home folder always exists.
+        folder = Path(documents) if documents and Path(documents).is_dir() else Path.home()
+        suggested = str(folder / "Casebook recovery sheet.pdf")
         path = Messenger.save_path(
             self, "Save the recovery sheet", suggested, "PDF documents (*.pdf)"
         )

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop.domain.text import clean_block, clean_line, clean_username, normalise_username
+from desktop.domain.text import (
+    clean_block,
+    clean_line,
+    clean_username,
+    normalise_username,
+    suggest_username,
+)
 from desktop.errors import ValidationError
 
 
@@ -194,3 +200,25 @@ def test_letters_of_any_alphabet_make_usernames(first: str, joiner: str, rest: s
             clean_username(name)
     else:
         assert clean_username(name) == clean_username(folded) == folded
+
+
+@pytest.mark.parametrize(
+    ("full_name", "expected"),
+    [
+        ("Jo Bloggs", "j.bloggs"),
+        ("Zoë Łukasz", "z.łukasz"),  # once "z.ukasz": the Ł was dropped on the way to ASCII
+        ("Seán O'Brien", "s.obrien"),
+        ("Mary-Jane Smith-Jones", "m.smith-jones"),
+        ("محمد علي", "م.علي"),
+        ("", ""),
+    ],
+)
+def test_suggested_usernames_keep_every_alphabet(full_name: str, expected: str) -> None:
+    assert suggest_username(full_name) == expected
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "Zs", "Pd")), max_size=80))
+def test_a_suggested_username_is_one_the_rules_accept(full_name: str) -> None:
+    suggestion = suggest_username(full_name)
+    if len(suggestion) >= 2:
+        assert clean_username(suggestion) == suggestion
