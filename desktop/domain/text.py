@@ -97,7 +97,7 @@ def suggest_username(full_name: str) -> str:
     (`O'Brien` -> `obrien`), and only the first initial and the last word are used.
     """
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", full_name or "").casefold())
-    words = _NAME_WORD.findall(text.replace("'", "").replace("\u2019", ""))
+    words: list[str] = _NAME_WORD.findall(text.replace("'", "").replace("\u2019", ""))
     if not words:
         return ""
     if len(words) == 1:
