@@ -1,17 +1,33 @@
 """Every question and message to the user goes through here, so tests can answer them.
 
-Tests replace `Messenger.backend` with a fake that records messages and returns canned
-answers; no real modal box ever blocks a test.
+Tests replace `Messenger.backend` with a fake (tests/ui/fakes.py) that records messages
+and returns canned answers; no real modal box ever blocks a test.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.errors import user_message
+
+
+class MessageBackend(Protocol):
+    """What Messenger needs from a backend: real boxes in the app, a fake in tests."""
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None: ...
+
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None: ...
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool: ...
+
+    def save_path(
+        self, parent: QWidget | None, title: str, suggested: str, filters: str
+    ) -> Path | None: ...
+
+    def open_path(self, parent: QWidget | None, title: str, filters: str) -> Path | None: ...
 
 
 class QtBackend:
@@ -40,37 +56,8 @@ class QtBackend:
         return Path(name) if name else None
 
 
-@dataclass
-class FakeBackend:
-    """For tests: records what was said, answers from queues."""
-
-    said: list[tuple[str, str, str]] = field(default_factory=list)
-    confirmations: list[bool] = field(default_factory=list)
-    paths: list[Path | None] = field(default_factory=list)
-
-    def info(self, parent: QWidget | None, title: str, text: str) -> None:
-        self.said.append(("info", title, text))
-
-    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
-        self.said.append(("warn", title, text))
-
-    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
-        self.said.append(("confirm", title, text))
-        return self.confirmations.pop(0) if self.confirmations else False
-
-    def save_path(
-        self, parent: QWidget | None, title: str, suggested: str, filters: str
-    ) -> Path | None:
-        self.said.append(("save_path", title, suggested))
-        return self.paths.pop(0) if self.paths else None
-
-    def open_path(self, parent: QWidget | None, title: str, filters: str) -> Path | None:
-        self.said.append(("open_path", title, ""))
-        return self.paths.pop(0) if self.paths else None
-
-
 class Messenger:
-    backend: QtBackend | FakeBackend = QtBackend()
+    backend: MessageBackend = QtBackend()
 
     @classmethod
     def info(cls, parent: QWidget | None, title: str, text: str) -> None:

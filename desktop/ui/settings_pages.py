@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -192,6 +193,17 @@ class SchoolForm(QDialog):
         )
 
 
+class _SpacedRowsDelegate(QStyledItemDelegate):
+    """Room above and below each row, so one school's address does not run into the next."""
+
+    PADDING = 8
+
+    def sizeHint(self, option, index):
+        size = super().sizeHint(option, index)
+        size.setHeight(size.height() + self.PADDING)
+        return size
+
+
 class SchoolsPage(SettingsPage):
     title = "Schools"
     name = "schoolsPage"
@@ -199,6 +211,7 @@ class SchoolsPage(SettingsPage):
     needs = Operation.EDIT_TRUST
     read_only_text = "Your role can see the schools but not change them."
     HEADERS = ("Name", "Address", "Headteacher", "Active")
+    ADDRESS = HEADERS.index("Address")
 
     def __init__(self, session: UserSession, parent=None):
         super().__init__(session, parent)
@@ -212,7 +225,13 @@ class SchoolsPage(SettingsPage):
         header = self.table.horizontalHeader()
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(self.ADDRESS, QHeaderView.ResizeMode.Stretch)
+        # An address is shown whole, a line to each line of it as on a letter, and a line too
+        # long for the column wraps: the rows grow to fit rather than cut it off with "…".
+        self.table.setWordWrap(True)
+        self.table.setItemDelegate(_SpacedRowsDelegate(self.table))
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(self._column_resized)
         self.add_button.setEnabled(not self.read_only)
         self.add_button.clicked.connect(self.add_school)
         self.edit_button.clicked.connect(self.edit_school)
@@ -273,22 +292,30 @@ class SchoolsPage(SettingsPage):
         for row, entry in enumerate(self.entries):
             values = (
                 entry.name,
-                ", ".join(line.strip() for line in entry.address.splitlines() if line.strip()),
+                "\n".join(line.strip() for line in entry.address.splitlines() if line.strip()),
                 entry.headteacher_name,
                 "Yes" if entry.active else "No",
             )
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                tips = [entry.address.strip()] if column == self.ADDRESS and value else []
                 if entry.changed:
                     font = item.font()
                     font.setItalic(True)
                     item.setFont(font)
-                    item.setToolTip("Saved when you press OK")
+                    tips.append("Saved when you press OK")
+                item.setToolTip("\n\n".join(tips))
                 self.table.setItem(row, column, item)
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         self.edit_button.setEnabled(not self.read_only and self.table.currentRow() >= 0)
+
+    def _column_resized(self, column: int, _old: int, _new: int) -> None:
+        # Rows fit their contents only when the contents change; a narrower address column
+        # (a smaller window) wraps more lines, so the rows are fitted again.
+        if column == self.ADDRESS:
+            self.table.resizeRowsToContents()
 
 
 class PreferencesPage(SettingsPage):
@@ -314,9 +341,9 @@ class PreferencesPage(SettingsPage):
         self.status_combo.setCurrentIndex(
             max(0, self.status_combo.findData(self._loaded.default_status))
         )
-        school = self._loaded.default_school_id
+        default_school = self._loaded.default_school_id
         self.school_combo.setCurrentIndex(
-            max(0, self.school_combo.findData(school)) if school else 0
+            max(0, self.school_combo.findData(default_school)) if default_school else 0
         )
         self.confirm_lock_check.setChecked(self._loaded.confirm_before_lock)
 

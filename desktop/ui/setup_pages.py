@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QEvent, QStandardPaths, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QCheckBox,
     QHeaderView,
     QLabel,
@@ -195,7 +196,17 @@ class TrustPage(SetupPage):
 
 
 class _LiveEditDelegate(QStyledItemDelegate):
-    """Writes each keystroke into the table, so Next enables as soon as a name is typed."""
+    """Writes each keystroke into the table, so Next enables as soon as a name is typed.
+
+    Tab moves from cell to cell; from the last cell it leaves the table for the next
+    control (Add school) instead of wrapping round to the first cell, so a keyboard user
+    is never trapped in the table.
+    """
+
+    def __init__(self, table: QTableWidget, after: QWidget) -> None:
+        super().__init__(table)
+        self._table = table
+        self._after = after
 
     def createEditor(self, parent, option, index):
         editor = super().createEditor(parent, option, index)
@@ -204,6 +215,26 @@ class _LiveEditDelegate(QStyledItemDelegate):
             # textEdited carries the text; commitData takes only the editor, so drop the text.
             editor.textEdited.connect(lambda _text, editor=editor: self.commitData.emit(editor))
         return editor
+
+    def eventFilter(self, editor, event):
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Tab
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and self._editing_last_cell()
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self._after.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        return super().eventFilter(editor, event)
+
+    def _editing_last_cell(self) -> bool:
+        current = self._table.currentIndex()
+        return (
+            current.row() == self._table.rowCount() - 1
+            and current.column() == self._table.columnCount() - 1
+        )
 
 
 class SchoolsPage(SetupPage):
@@ -218,7 +249,7 @@ class SchoolsPage(SetupPage):
         self.add_button = child(self, QPushButton, "addSchoolButton")
         self.remove_button = child(self, QPushButton, "removeSchoolButton")
         self.error_label = child(self, QLabel, "schoolsError")
-        self.table.setItemDelegate(_LiveEditDelegate(self.table))
+        self.table.setItemDelegate(_LiveEditDelegate(self.table, self.add_button))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.error_label.hide()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from desktop.ui.messages import FakeBackend, Messenger
+from desktop.ui.messages import Messenger
+from tests.ui.fakes import FakeBackend
 
 
 @pytest.fixture(autouse=True)

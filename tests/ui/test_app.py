@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QTableWidget
 
 from desktop import app as app_module
 from desktop.paths import log_dir
@@ -20,6 +21,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.setup_wizard import SetupWizard
 from desktop.ui.signin_dialog import SignInDialog
 from tests.conftest import ADMIN_PASSWORD
+from tests.ui.typing import type_into
 
 
 @pytest.fixture
@@ -72,13 +74,14 @@ def raise_and_catch(message: str) -> tuple[type[BaseException], BaseException, o
         return type(exc), exc, exc.__traceback__
 
 
-def test_excepthook_logs_and_shows_the_dialog(qapp, hooks, shown) -> None:
+def test_excepthook_logs_and_shows_the_dialog(qtbot, hooks, shown) -> None:
     log_path = app_module.setup_logging()
     assert log_path == log_dir() / "casebook.log"
     app_module.install_excepthook(log_path)
     kind, exc, tb = raise_and_catch(PRIVATE)
     sys.excepthook(kind, exc, tb)
-    assert shown == [(exc, log_path)]
+    assert shown == []  # queued: the dialog never opens inside the failing handler
+    qtbot.waitUntil(lambda: shown == [(exc, log_path)])
     text = log_path.read_text(encoding="utf-8")
     assert "uncaught_exception" in text
     assert "builtins.RuntimeError" in text
@@ -128,8 +131,8 @@ def test_run_flow_signs_in_to_an_existing_store(qtbot, new_store: SetupResult) -
 
     def sign_in() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
-        dialog.findChild(QLineEdit, "usernameEdit").setText("admin")
-        dialog.findChild(QLineEdit, "passwordEdit").setText(ADMIN_PASSWORD)
+        type_into(qtbot, dialog.findChild(QLineEdit, "usernameEdit"), "admin")
+        type_into(qtbot, dialog.findChild(QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
         dialog.findChild(QPushButton, "signInButton").click()
 
     QTimer.singleShot(0, sign_in)
@@ -202,8 +205,8 @@ def test_a_store_missing_its_key_file_goes_to_sign_in_which_says_so(
 
     def try_to_sign_in() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
-        dialog.findChild(QLineEdit, "usernameEdit").setText("admin")
-        dialog.findChild(QLineEdit, "passwordEdit").setText(ADMIN_PASSWORD)
+        type_into(qtbot, dialog.findChild(QLineEdit, "usernameEdit"), "admin")
+        type_into(qtbot, dialog.findChild(QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
         dialog.findChild(QPushButton, "signInButton").click()
         seen.append(dialog.findChild(QLabel, "errorLabel").text())
         dialog.reject()
@@ -211,3 +214,70 @@ def test_a_store_missing_its_key_file_goes_to_sign_in_which_says_so(
     QTimer.singleShot(0, try_to_sign_in)
     assert app_module.run_flow(path) is None
     assert "key file" in seen[0] and "missing" in seen[0]
+
+
+class _FailingEditor(QLineEdit):
+    """An editor whose keystroke handler fails the way a broken delegate connection did."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("failingEditor")
+        # A C++ signal given one argument too many, called from Qt through a partial: a
+        # TypeError with no Python frames, as the setup wizard's delegate once raised.
+        self.textEdited.connect(partial(self.editingFinished.emit))
+
+
+TYPED, MORE_TYPED = "Qmz", " Wvx"
+
+
+def _accept_error_dialogs(found: list[str]) -> None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, ErrorDialog) and widget.isVisible():
+            found.append(widget.findChild(QLabel, "messageLabel").text())
+            widget.findChild(QPushButton, "copyLogButton").setFocus()
+            widget.accept()
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_inside_a_signal_handler_opens_and_closes_the_dialog(qtbot, hooks) -> None:
+    """The first-run crash: the dialog opened inside the editor's own keystroke handler."""
+    log_path = app_module.setup_logging()
+    app_module.install_excepthook(log_path)
+    table = QTableWidget(1, 1)
+    table.setObjectName("schoolsTable")
+    qtbot.addWidget(table)
+    table.show()
+    editor = _FailingEditor(table)
+    editor.show()
+    editor.setFocus()
+    found: list[str] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: _accept_error_dialogs(found))
+    timer.start(20)
+    try:
+        qtbot.keyClicks(editor, TYPED)  # three failures, one dialog: the rest are logged
+        qtbot.waitUntil(lambda: len(found) == 1)
+        assert editor.text() == TYPED  # the field took every key and the process lives on
+        qtbot.keyClicks(editor, MORE_TYPED)  # the next failure opens the box again
+        qtbot.waitUntil(lambda: len(found) == 2)
+    finally:
+        timer.stop()
+    assert editor.text() == TYPED + MORE_TYPED
+    text = log_path.read_text(encoding="utf-8")
+    assert "builtins.TypeError" in text
+    assert "only accepts" in text  # a signature error's message comes from code: kept
+    assert "no Python frames" in text
+    assert "Called from" in text and "keyClicks" in text
+    assert TYPED not in text and MORE_TYPED not in text  # what was typed stays out
+
+
+def test_the_unexpected_error_dialog_says_each_thing_once(qtbot) -> None:
+    dialog = ErrorDialog(RuntimeError(PRIVATE), Path("/tmp/casebook.log"))
+    qtbot.addWidget(dialog)
+    words = [
+        dialog.findChild(QLabel, name).text()
+        for name in ("headingLabel", "messageLabel", "logLabel")
+    ]
+    assert PRIVATE not in " ".join(words)
+    assert sum("log" in w.lower() for w in words) == 1
+    assert sum("went wrong" in w.lower() for w in words) == 1

@@ -9,6 +9,7 @@ from desktop.errors import WrongRecoveryKey, user_message
 from desktop.services import auth
 from desktop.services.setup import new_recovery_key
 from desktop.ui.recovery_dialog import RecoveryDialog
+from tests.ui.typing import click, type_into
 
 NEW_PASSWORD = "a brand new password"
 
@@ -26,21 +27,23 @@ def w(dialog, kind, name):
     return found
 
 
-def fill(dialog, key, username="admin", password=NEW_PASSWORD, confirm=NEW_PASSWORD):
-    w(dialog, QLineEdit, "recoveryKeyEdit").setText(key)
-    w(dialog, QLineEdit, "usernameEdit").setText(username)
-    w(dialog, QLineEdit, "newPasswordEdit").setText(password)
-    w(dialog, QLineEdit, "confirmEdit").setText(confirm)
+def fill(qtbot, dialog, key, username="admin", password=NEW_PASSWORD, confirm=NEW_PASSWORD):
+    type_into(qtbot, w(dialog, QLineEdit, "recoveryKeyEdit"), key)
+    type_into(qtbot, w(dialog, QLineEdit, "usernameEdit"), username)
+    type_into(qtbot, w(dialog, QLineEdit, "newPasswordEdit"), password)
+    type_into(qtbot, w(dialog, QLineEdit, "confirmEdit"), confirm)
 
 
 def test_right_key_sets_the_password_and_signs_in(qtbot, new_store, store_path, messenger):
     new_store.session.close()
     dialog = open_dialog(qtbot, store_path)
     fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    assert w(dialog, QLineEdit, "recoveryKeyEdit").font().family() == fixed.family()
-    fill(dialog, new_store.recovery_key.lower())  # typed in lower case still works
+    key_edit = w(dialog, QLineEdit, "recoveryKeyEdit")
+    assert key_edit.font().family() == fixed.family()
+    qtbot.waitUntil(key_edit.hasFocus)  # the key is what is asked for first
+    fill(qtbot, dialog, new_store.recovery_key.lower())  # typed in lower case still works
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        w(dialog, QPushButton, "resetButton").click()
+        click(qtbot, w(dialog, QPushButton, "resetButton"))
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.session.actor.username == "admin"
     dialog.session.close()
@@ -51,8 +54,8 @@ def test_right_key_sets_the_password_and_signs_in(qtbot, new_store, store_path, 
 def test_wrong_key_is_shown_inline(qtbot, new_store, store_path, messenger):
     new_store.session.close()
     dialog = open_dialog(qtbot, store_path, username="admin")
-    fill(dialog, new_recovery_key())
-    w(dialog, QPushButton, "resetButton").click()
+    fill(qtbot, dialog, new_recovery_key())
+    click(qtbot, w(dialog, QPushButton, "resetButton"))
     error = w(dialog, QLabel, "errorLabel")
     assert error.isVisible()
     assert error.text() == user_message(WrongRecoveryKey())
@@ -64,8 +67,8 @@ def test_wrong_key_is_shown_inline(qtbot, new_store, store_path, messenger):
 def test_mismatched_new_passwords_are_caught(qtbot, new_store, store_path):
     new_store.session.close()
     dialog = open_dialog(qtbot, store_path)
-    fill(dialog, new_store.recovery_key, confirm="something else entirely")
-    w(dialog, QPushButton, "resetButton").click()
+    fill(qtbot, dialog, new_store.recovery_key, confirm="something else entirely")
+    click(qtbot, w(dialog, QPushButton, "resetButton"))
     assert "not the same" in w(dialog, QLabel, "errorLabel").text()
     assert dialog.session is None
 
@@ -73,7 +76,7 @@ def test_mismatched_new_passwords_are_caught(qtbot, new_store, store_path):
 def test_unknown_user_is_named(qtbot, new_store, store_path):
     new_store.session.close()
     dialog = open_dialog(qtbot, store_path)
-    fill(dialog, new_store.recovery_key, username="nobody")
-    w(dialog, QPushButton, "resetButton").click()
+    fill(qtbot, dialog, new_store.recovery_key, username="nobody")
+    click(qtbot, w(dialog, QPushButton, "resetButton"))
     assert "nobody" in w(dialog, QLabel, "errorLabel").text()
     assert dialog.session is None
