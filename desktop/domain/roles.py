@@ -23,7 +23,10 @@ class Role(StrEnum):
 
     @property
     def trust_wide(self) -> bool:
-        """Trust roles see every school; school roles see only the schools they are given."""
+        """Trust roles see every school; school roles see only the schools they are given.
+
+        What that means for a case or a school is decided in `desktop.services.scope`.
+        """
         return self in TRUST_WIDE_ROLES
 
 
@@ -69,10 +72,3 @@ def is_permitted(role: Role, operation: Operation) -> bool:
 def roles_permitted(operation: Operation) -> list[Role]:
     """The roles allowed an operation, in the order roles are listed."""
     return [role for role in Role if is_permitted(role, operation)]
-
-
-def visible_school_ids(
-    role: Role, assigned: frozenset[int], all_school_ids: frozenset[int]
-) -> frozenset[int]:
-    """The schools whose cases a user may see."""
-    return all_school_ids if role.trust_wide else assigned & all_school_ids

@@ -59,14 +59,21 @@ class AuditWriter:
 
     def __init__(self, db: Session) -> None:
         self.db = db
+        # The head is also kept apart from the chain, so losing the newest entries shows too.
+        # It is read first and FOR UPDATE: on a server database that row lock makes each
+        # writer wait for the one before it to commit, so two cannot both take the same
+        # next id. SQLite has no row locks (the clause is left out); there the caller's
+        # write transaction (`session.transaction(write=True)`) already holds the store's
+        # write lock. Either way the id is the primary key, so a clash cannot be stored.
+        self.head = db.get(StoreMeta, HEAD_KEY, with_for_update=True) or StoreMeta(
+            key=HEAD_KEY, value=""
+        )
+        db.add(self.head)
         last = db.execute(
             select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
         ).first()
         self.next_id = (last.id + 1) if last else 1
         self.prev_hash = last.entry_hash if last else GENESIS
-        # The head is also kept apart from the chain, so losing the newest entries shows too.
-        self.head = db.get(StoreMeta, HEAD_KEY) or StoreMeta(key=HEAD_KEY, value="")
-        db.add(self.head)
 
     def add(
         self,
@@ -117,7 +124,8 @@ def record(
     case_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add one entry inside the caller's transaction."""
+    """Add one entry inside the caller's transaction, which should be a write transaction
+    (`session.transaction(write=True)` or `storage.engine.writing`)."""
     return writer_for(db).add(actor, action, case_id=case_id, detail=detail)
 
 
@@ -141,11 +149,22 @@ class ChainReport:
 
 
 def verify_chain(session: UserSession) -> ChainReport:
-    """Walk the whole trail in order and report the first entry that does not fit."""
+    """Walk the whole trail in order and report the first entry that does not fit.
+
+    The walk reads one snapshot without the write lock, since over years of entries it can
+    take long enough to make everyone else's writes wait; the check is then recorded in a
+    short write transaction of its own, with the number of entries it covered.
+    """
     session.require(Operation.VIEW_AUDIT)
     with session.transaction() as db:
         report = _walk(db)
-        record(db, session.actor, "audit.verified", detail={"intact": report.intact})
+    with session.transaction(write=True) as db:
+        record(
+            db,
+            session.actor,
+            "audit.verified",
+            detail={"intact": report.intact, "entries": report.entries},
+        )
     return report
 
 

@@ -1,16 +1,17 @@
-"""Case files: listing (page by page, within the user's schools) and opening new ones."""
+"""Case files: listing (page by page, within the user's schools), opening, and fetching one."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy import case as sql_case
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from desktop.dates import utc_now
@@ -18,8 +19,8 @@ from desktop.domain.cases import CaseStatus, Stage, format_reference
 from desktop.domain.people import Relationship
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block, clean_line
-from desktop.errors import NotPermitted, ValidationError
-from desktop.services import audit
+from desktop.errors import ValidationError
+from desktop.services import audit, scope
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Person, School, case_schools
 from desktop.storage.search import case_search_clause
@@ -53,17 +54,11 @@ def _scoped(
 ) -> Select[int]:
     """Case ids matching the filters, never outside the schools this user may see."""
     session.require(Operation.VIEW_CASES)
-    query = select(Case.id).join(Person, Case.subject_id == Person.id)
-    visible = session.actor.school_ids
+    query = scope.visible_case_ids(session.actor).join(Person, Case.subject_id == Person.id)
     if school_id is not None:
-        if visible is not None and school_id not in visible:
-            raise NotPermitted("You cannot see that school's cases.")
+        scope.require_schools(session.actor, [school_id], "You cannot see that school's cases.")
         query = query.where(
             Case.id.in_(select(case_schools.c.case_id).where(case_schools.c.school_id == school_id))
-        )
-    elif visible is not None:
-        query = query.where(
-            Case.id.in_(select(case_schools.c.case_id).where(case_schools.c.school_id.in_(visible)))
         )
     if status:
         try:
@@ -221,9 +216,20 @@ def all_cases(session: UserSession, *, status: str | None = None, page: int = 50
             return out
 
 
-def next_reference(db: Session, year: int) -> tuple[str, int]:
+def next_reference(db: Session, year: int, *, after: int = 0) -> tuple[str, int]:
+    """The next free reference in `year`, numbered above `after` (a number just lost).
+
+    Call it inside a write transaction (`session.transaction(write=True)`): SQLite then
+    holds the write lock from the first read, so no other writer can take the number
+    before this transaction commits. A server database gives no such lock; there the
+    unique constraint on (ref_year, ref_sequence) catches a clash and `open_case` retries.
+    """
     last = db.scalar(select(func.max(Case.ref_sequence)).where(Case.ref_year == year)) or 0
-    return format_reference(year, last + 1), last + 1
+    sequence = max(last, after) + 1
+    return format_reference(year, sequence), sequence
+
+
+REFERENCE_ATTEMPTS = 5
 
 
 def open_case(
@@ -251,12 +257,10 @@ def open_case(
     address = clean_block(address, field="address", label="The address", max_length=500)
     if not school_ids:
         raise ValidationError("Choose at least one school.", "schools")
-    visible = session.actor.school_ids
-    if visible is not None and not set(school_ids) <= visible:
-        raise NotPermitted("You can only open cases at your own schools.")
+    scope.require_schools(session.actor, school_ids, "You can only open cases at your own schools.")
     if opened_on > utc_now().date() + dt.timedelta(days=1):
         raise ValidationError("A case cannot be opened on a future date.", "opened_on")
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         schools = db.scalars(select(School).where(School.id.in_(school_ids))).all()
         if len(schools) != len(set(school_ids)):
             raise ValidationError("One of those schools no longer exists.", "schools")
@@ -271,29 +275,82 @@ def open_case(
         )
         db.add(person)
         db.flush()
-        reference, sequence = next_reference(db, opened_on.year)
-        case = Case(
-            reference=reference,
-            ref_year=opened_on.year,
-            ref_sequence=sequence,
-            subject_id=person.id,
-            status=CaseStatus.OPEN.value,
-            stage=Stage.CONCERN_LOGGED.value,
-            summary=summary,
-            opened_on=opened_on,
-            created_by_id=session.actor.user_id,
-            created_at=now,
+        case = _insert_numbered(
+            db,
+            lambda reference, sequence: Case(
+                reference=reference,
+                ref_year=opened_on.year,
+                ref_sequence=sequence,
+                subject_id=person.id,
+                status=CaseStatus.OPEN.value,
+                stage=Stage.CONCERN_LOGGED.value,
+                summary=summary,
+                opened_on=opened_on,
+                created_by_id=session.actor.user_id,
+                created_at=now,
+                schools=list(schools),
+            ),
+            opened_on.year,
         )
-        case.schools = list(schools)
-        db.add(case)
-        db.flush()
         audit.record(db, session.actor, "case.opened", case_id=case.id)
         return CaseRow(
             case.id,
-            reference,
+            case.reference,
             person.full_name,
             tuple(sorted(s.name for s in schools)),
             case.status,
             case.stage,
             opened_on,
+        )
+
+
+def _insert_numbered(db: Session, make: Callable[[str, int], Case], year: int) -> Case:
+    """Insert the case under the next free reference, trying again if another took it.
+
+    Each attempt runs in a savepoint, so a clash undoes only that attempt. A clash is
+    recognised by looking the number up again, never by the database's error text; any
+    other integrity error is raised as it is. Bounded: a store that keeps clashing is
+    broken in some other way.
+    """
+    after, attempts = 0, 0
+    while True:
+        attempts += 1
+        reference, sequence = next_reference(db, year, after=after)
+        try:
+            with db.begin_nested():
+                case = make(reference, sequence)
+                db.add(case)
+                db.flush()
+            return case
+        except IntegrityError:
+            if attempts >= REFERENCE_ATTEMPTS or not _reference_taken(
+                db, reference, year, sequence
+            ):
+                raise
+            after = sequence
+
+
+def _reference_taken(db: Session, reference: str, year: int, sequence: int) -> bool:
+    clash = (Case.reference == reference) | (
+        (Case.ref_year == year) & (Case.ref_sequence == sequence)
+    )
+    return db.scalar(select(Case.id).where(clash).limit(1)) is not None
+
+
+def get_case(session: UserSession, *, reference: str) -> CaseRow:
+    """One case by its reference (`CB-2026-0042`), if it is within the user's schools.
+
+    `ValidationError` for text that is not a reference; `NotFound` both for a case that
+    does not exist and for one at other schools, so references cannot be probed.
+    """
+    with session.transaction() as db:
+        case = scope.require_case_by_reference(session, db, reference)
+        return CaseRow(
+            case.id,
+            case.reference,
+            case.subject.full_name,
+            tuple(s.name for s in case.schools),
+            case.status,
+            case.stage,
+            case.opened_on,
         )

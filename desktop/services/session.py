@@ -7,18 +7,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.domain.roles import Operation, Role, is_permitted
 from desktop.errors import NotPermitted
+from desktop.storage.engine import writing
 from desktop.storage.keyvault import KeyFile
-from desktop.storage.models import School
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting, and which schools' cases they may see (None: every school)."""
+    """Who is acting, and which schools' cases they may see (None: every school).
+
+    What `school_ids` allows is decided in one place, `desktop.services.scope`.
+    """
 
     user_id: int
     username: str
@@ -54,16 +57,20 @@ class UserSession:
         return is_permitted(self.actor.role, operation)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One service operation: all of it is committed, or none of it."""
-        with self.sessions.begin() as db:
-            yield db
+    def transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """One service operation: all of it is committed, or none of it.
 
-    def visible_schools(self, db: Session) -> list[int]:
-        ids = db.scalars(select(School.id).where(School.active.is_(True))).all()
-        if self.actor.school_ids is None:
-            return list(ids)
-        return [i for i in ids if i in self.actor.school_ids]
+        An operation that writes anything (the audit trail counts) passes `write=True`: it
+        then holds the store's write lock from its first read, so numbers it allocates
+        (case references, audit entry ids) cannot be taken by another user meanwhile, and
+        it waits for another writer rather than failing with "database is locked".
+        """
+        if write:
+            with writing(self.sessions) as db:
+                yield db
+        else:
+            with self.sessions.begin() as db:
+                yield db
 
     @property
     def closed(self) -> bool:

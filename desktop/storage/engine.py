@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
@@ -14,6 +16,9 @@ from sqlalchemy.pool import QueuePool
 from desktop.errors import StoreDamaged
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+# An execution option the "begin" hook reads: this transaction will write.
+WRITE_OPTION = "casebook_write"
 
 
 def _key_pragma(key: bytes) -> str:
@@ -32,12 +37,17 @@ def make_engine(path: Path, key: bytes) -> Engine:
     key_sql = _key_pragma(key)
 
     def connect() -> sqlcipher3.Connection:
-        conn = sqlcipher3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn = sqlcipher3.connect(
+            str(path),
+            check_same_thread=False,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
         conn.execute(key_sql)
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
         # SQLite's lower() folds only A-Z; searches need the same folding as Python's.
         conn.create_function("casefold", 1, _casefold, deterministic=True)
         return conn
@@ -56,9 +66,29 @@ def make_engine(path: Path, key: bytes) -> Engine:
     def _begin(conn):  # type: ignore[no-untyped-def]
         # The driver's own transaction handling is off (isolation_level=None); begin here so
         # reads and writes in one service call share one transaction.
-        conn.exec_driver_sql("BEGIN")
+        #
+        # A transaction that will write takes the write lock at once (IMMEDIATE). A DEFERRED
+        # one that reads first and writes later cannot wait for another writer: in WAL mode
+        # SQLite refuses its upgrade at once (SQLITE_BUSY_SNAPSHOT, "database is locked")
+        # whatever busy_timeout says, because its snapshot is already stale. IMMEDIATE
+        # waits up to busy_timeout for the lock, and nothing can change between its reads
+        # and its writes, so "read the highest number, write the next" is safe.
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose transaction holds the store's write lock from its first statement.
+
+    Use it for every transaction that may write; plain `sessions.begin()` is for reads.
+    Committed on success, rolled back on any exception.
+    """
+    with sessions.begin() as db:
+        db.connection(execution_options={WRITE_OPTION: True})
+        yield db
 
 
 def configure_new_database(engine: Engine, path: Path) -> None:

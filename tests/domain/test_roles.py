@@ -10,7 +10,6 @@ from desktop.domain.roles import (
     Operation,
     Role,
     is_permitted,
-    visible_school_ids,
 )
 
 
@@ -66,14 +65,6 @@ def test_school_roles_do_casework_but_not_trust_settings_or_audit() -> None:
 def test_trust_leader_edits_trust_and_sees_audit() -> None:
     assert is_permitted(Role.TRUST_LEADER, Operation.EDIT_TRUST)
     assert is_permitted(Role.TRUST_LEADER, Operation.VIEW_AUDIT)
-
-
-def test_visible_school_ids() -> None:
-    everything = frozenset({1, 2, 3})
-    assert visible_school_ids(Role.TRUST_LEADER, frozenset(), everything) == everything
-    assert visible_school_ids(Role.BUSINESS_MANAGER, frozenset({1}), everything) == {1}
-    # An assignment to a school that no longer exists grants nothing.
-    assert visible_school_ids(Role.HEADTEACHER, frozenset({2, 9}), everything) == {2}
 
 
 def test_roles_permitted_reads_the_table_in_role_order() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,7 @@ def test_untouched_trail_is_intact(new_store: SetupResult) -> None:
     assert report.entries == before
     # Verifying is itself recorded, and the chain still holds afterwards.
     assert _last(new_store.session).action == "audit.verified"
+    assert json.loads(_last(new_store.session).detail) == {"intact": True, "entries": before}
     assert verify_chain(new_store.session).entries == before + 1
 
 

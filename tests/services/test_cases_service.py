@@ -10,18 +10,22 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from desktop.domain.cases import CaseStatus, Stage
 from desktop.errors import NotPermitted, ValidationError
+from desktop.services.audit import verify_chain
 from desktop.services.auth import sign_in
 from desktop.services.cases import (
     NEWEST_FIRST,
+    REFERENCE_ATTEMPTS,
     CaseOrder,
     CaseRow,
     CaseSort,
     all_cases,
     count_cases,
+    get_case,
     has_cases,
     list_cases,
     open_case,
@@ -29,7 +33,7 @@ from desktop.services.cases import (
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.users import add_user
-from desktop.storage.models import Case
+from desktop.storage.models import AuditEntry, Case, Person
 
 PASSWORD = "school user password"
 HYPOTHESIS = settings(
@@ -588,3 +592,48 @@ def test_reference_is_unique_in_the_database(new_store: SetupResult) -> None:
     with new_store.session.transaction() as db:
         refs = list(db.scalars(select(Case.reference)))
     assert sorted(refs) == ["CB-2026-0001", "CB-2026-0002"]
+
+
+# -- references under contention -------------------------------------------------------
+def _counts(session: UserSession) -> tuple[int, int, int]:
+    with session.transaction() as db:
+        return (
+            db.scalar(select(func.count()).select_from(Case)) or 0,
+            db.scalar(select(func.count()).select_from(Person)) or 0,
+            db.scalar(select(func.count()).select_from(AuditEntry)) or 0,
+        )
+
+
+def _renumber_away(session: UserSession, *case_ids: int) -> None:
+    """Move cases to another year while they keep their reference text, so the next
+    reference `open_case` picks for 2026 is already taken: what a second writer on a
+    server database, which has no store-wide write lock, could do between read and write."""
+    with session.transaction(write=True) as db:
+        for n, case_id in enumerate(case_ids, start=1):
+            case = db.get(Case, case_id)
+            assert case is not None
+            case.ref_year, case.ref_sequence = 1999, n
+
+
+def test_a_reference_taken_meanwhile_is_skipped(new_store: SetupResult) -> None:
+    s = new_store.session
+    first = _open(s)
+    _renumber_away(s, first.id)
+    before = _counts(s)
+    row = _open(s, "Bob", "Next")
+    assert row.reference == "CB-2026-0002"
+    assert get_case(s, reference="CB-2026-0002") == row
+    # One case, one subject, one audit entry: the lost attempt left nothing behind.
+    assert _counts(s) == (before[0] + 1, before[1] + 1, before[2] + 1)
+    assert verify_chain(s).intact
+
+
+def test_retrying_for_a_reference_is_bounded(new_store: SetupResult) -> None:
+    s = new_store.session
+    taken = [_open(s).id for _ in range(REFERENCE_ATTEMPTS)]
+    _renumber_away(s, *taken)
+    before = _counts(s)
+    with pytest.raises(IntegrityError):
+        _open(s, "Bob", "Unlucky")
+    assert _counts(s) == before
+    assert verify_chain(s).intact

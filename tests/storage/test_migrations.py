@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from desktop.errors import StoreDamaged, StoreExists, StoreMissing, ValidationError
 from desktop.services.auth import sign_in
@@ -53,6 +53,22 @@ def test_migrations_match_the_models(tmp_path: Path) -> None:
         assert migrate.head_revision() is not None
     finally:
         engine.dispose()
+
+
+def test_case_numbers_are_unique_in_the_schema(tmp_path: Path) -> None:
+    """The last guard for references allocated by two writers at once (see services.cases)."""
+    engine = make_engine(tmp_path / "fresh.casebook", new_database_key())
+    try:
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            unique = {
+                tuple(c["column_names"]) for c in inspect(conn).get_unique_constraints("cases")
+            }
+            primary = inspect(conn).get_pk_constraint("audit_entries")["constrained_columns"]
+    finally:
+        engine.dispose()
+    assert {("ref_year", "ref_sequence"), ("reference",)} <= unique
+    assert primary == ["id"]
 
 
 def test_migration_adds_search_index_and_audit_triggers(tmp_path: Path) -> None:
