@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import math
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -23,7 +21,7 @@ from desktop.domain.roles import Operation
 from desktop.services import auth
 from desktop.services import trust as trust_service
 from desktop.services.session import UserSession
-from desktop.ui import case_table_model as columns
+from desktop.ui.case_list import CaseColumns
 from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.change_password_dialog import ChangePasswordDialog
 from desktop.ui.forms import child, load_form
@@ -31,6 +29,7 @@ from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
 from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.messages import Messenger
+from desktop.ui.operations import BusyIndicator, Change, changes, settle
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
 from desktop.ui.window_state import restore_layout, save_layout, window_state
@@ -99,7 +98,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
-        self._set_up_table()
+        self.columns = CaseColumns(self.case_table)
         self._connect_signals()
         self.resize(1100, 700)
         self._start_session(session)
@@ -179,70 +178,12 @@ class MainWindow(QMainWindow):
             " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
         )
         self.sample_label.hide()
+        self.busy_indicator = BusyIndicator()  # shown by a load that takes a while
         bar.addWidget(self.count_label)
+        bar.addWidget(self.busy_indicator)
         bar.addPermanentWidget(self.sample_label)
         bar.addPermanentWidget(self.user_label)
         bar.addPermanentWidget(self.lock_button)
-
-    def _set_up_table(self):
-        table = self.case_table
-        table.verticalHeader().hide()
-        metrics = table.fontMetrics()
-        table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self._set_resize_modes()
-        # What each column is given at first, then the least it is squeezed to when the window
-        # is narrow. The subject stretches to take whatever the others leave.
-        samples = {
-            columns.REFERENCE: ("CB-2026-00000", "CB-2026-0000"),
-            columns.SUBJECT: ("", "Alexandra Smith"),
-            columns.SCHOOLS: ("Ash Primary, Birch Academy and more", "Ash Primary"),
-            columns.STATUS: ("Closed", "Closed"),
-            columns.STAGE: ("Referred to police or legal team", "Concern logged"),
-            columns.OPENED: ("00/00/00000", "00/00/0000"),
-        }
-        self._column_widths, self._column_minimums = {}, {}
-        for column, (usual, least) in samples.items():
-            title = metrics.horizontalAdvance(columns.COLUMNS[column]) + 20  # the sort arrow
-            least_px = max(title, metrics.horizontalAdvance(least)) + 28
-            self._column_minimums[column] = least_px
-            if column != columns.SUBJECT:
-                self._column_widths[column] = max(least_px, metrics.horizontalAdvance(usual) + 28)
-        self._fitting = False
-        self._table_viewport = table.viewport()
-        self._table_viewport.installEventFilter(self)  # to fit the columns to its width
-        self._fit_columns()
-        header.setSortIndicator(columns.OPENED, Qt.SortOrder.DescendingOrder)
-        table.setSortingEnabled(True)  # a header click asks the model, which asks the service
-
-    def _set_resize_modes(self):
-        header = self.case_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(columns.SUBJECT, QHeaderView.ResizeMode.Stretch)
-
-    def _fit_columns(self):
-        """Give each column the width it was given, squeezed (not below its least) to fit."""
-        header = self.case_table.horizontalHeader()
-        shown = {c: w for c, w in self._column_widths.items() if not header.isSectionHidden(c)}
-        room = self._table_viewport.width() - self._column_minimums[columns.SUBJECT]
-        slack = {c: max(0, w - self._column_minimums[c]) for c, w in shown.items()}
-        over, spare = sum(shown.values()) - room, sum(slack.values())
-        if over > 0 and spare:
-            ratio = min(1.0, over / spare)
-            shown = {c: w - math.ceil(slack[c] * ratio) for c, w in shown.items()}
-        self._fitting = True
-        try:
-            for column, width in shown.items():
-                header.resizeSection(column, width)
-        finally:
-            self._fitting = False
-
-    def _column_resized(self, column: int, _old: int, new: int):
-        if not self._fitting and column in self._column_widths and new > 0:
-            self._column_widths[column] = new  # the user dragged it: keep that width
 
     def _connect_signals(self):
         self.lock_action.triggered.connect(self.lock)
@@ -262,7 +203,7 @@ class MainWindow(QMainWindow):
         self.status_combo.currentIndexChanged.connect(self.apply_filters)
         self.model.totalChanged.connect(self._show_total)
         self.model.loadFailed.connect(self._show_refusal)
-        self.case_table.horizontalHeader().sectionResized.connect(self._column_resized)
+        changes().changed.connect(self._changed)
 
     # -- the session ----------------------------------------------------------------------
     def _start_session(self, session: UserSession):
@@ -283,6 +224,9 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         self._set_enabled(True)
         self.filter_bar.setVisible(session.can(Operation.VIEW_CASES))  # the service still checks
+        self.count_label.clear()  # until the first page arrives: an empty table, no verdict
+        self.empty_label.hide()
+        self.case_table.show()
         self.central.show()
         self.apply_filters()
         self.search_edit.setFocus()
@@ -322,6 +266,8 @@ class MainWindow(QMainWindow):
         self.count_label.setText("Locked")
         self.user_label.clear()
         self._set_enabled(False)
+        if not settle(self.session):
+            log.warning("operations.still_running_at_sign_out")
         if not self.session.closed:
             try:
                 auth.sign_out(self.session)
@@ -399,12 +345,20 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _settings_saved(self):
+        # The settings dialog saves as it closes; say so to every window, this one included.
+        changes().announce(Change.TRUST, Change.SCHOOLS, Change.PREFERENCES)
+
+    def _changed(self, what: str):
+        """A write changed something this window shows: show it afresh."""
         if self.locked or self.session.closed:
             return
-        self.preferences = trust_service.get_preferences(self.session)
-        self._refresh_trust()
-        self._fill_schools(self.school_combo.currentData())
-        self.apply_filters()
+        if what == Change.TRUST:
+            self._refresh_trust()
+        elif what == Change.PREFERENCES:
+            self.preferences = trust_service.get_preferences(self.session)
+        elif what == Change.SCHOOLS:
+            self._fill_schools(self.school_combo.currentData())
+            self.apply_filters()
 
     def change_password(self):
         dialog = ChangePasswordDialog(self.session, self)
@@ -433,30 +387,8 @@ class MainWindow(QMainWindow):
         if not self._layout_restored:
             self._layout_restored = True
             restore_layout(self.state, STATE_KEY, self, self.case_table.horizontalHeader())
-            self._adopt_restored_header()
+            self.columns.adopt_restored_header()
         super().showEvent(event)
-
-    def _adopt_restored_header(self):
-        """Keep a saved header's sort and column widths, but this version's resize modes,
-        and squeeze the widths to fit the window they are shown in now."""
-        header = self.case_table.horizontalHeader()
-        self._set_resize_modes()
-        if not header.isSortIndicatorShown():  # saved before the list could be sorted
-            header.setSortIndicatorShown(True)
-            header.setSortIndicator(columns.OPENED, Qt.SortOrder.DescendingOrder)
-        for column in self._column_widths:
-            if header.sectionSize(column) > 0:
-                self._column_widths[column] = header.sectionSize(column)
-        self._fit_columns()
-
-    def eventFilter(self, watched, event):
-        if (
-            event.type() == QEvent.Type.Resize
-            and watched is self._table_viewport
-            and event.size().width() != event.oldSize().width()
-        ):
-            self._fit_columns()  # the window (or a scroll bar) changed the room there is
-        return super().eventFilter(watched, event)
 
     def closeEvent(self, event):
         """Closing the window signs out; the window's size is kept for next time."""

@@ -1,4 +1,9 @@
-"""The sign-in dialog: password, "remember me", the remembered device, and the lock screen."""
+"""The sign-in dialog: password, "remember me", the remembered device, and the lock screen.
+
+Signing in derives a key from the password (Argon2, about a third of a second) and opens the
+store, so it runs off the UI thread: the fields are disabled meanwhile, and a busy line
+appears under them if it takes longer than half a second.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,11 @@ import importlib
 import logging
 import math
 import time
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QApplication,
+    QBoxLayout,
     QCheckBox,
     QDialog,
     QLabel,
@@ -19,13 +23,14 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from desktop import secrets
 from desktop.errors import CasebookError, TooManyAttempts, WrongPassword, user_message
+from desktop.services import devices
 from desktop.ui.forms import child, load_form
 from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
+from desktop.ui.operations import BusyIndicator, ReadOp, WriteOp
 from desktop.ui.recovery_dialog import RecoveryDialog
-from desktop.ui.worker import Task, preload, start
+from desktop.ui.worker import preload
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +43,39 @@ def _auth():
     return importlib.import_module(AUTH_MODULE)
 
 
-def _remembered_user(store_path: Path, progress=None) -> str | None:
-    return _auth().remembered_user(store_path)
+def _remembered_user(store_path: Path) -> str | None:
+    """Who this device remembers, if anyone; if that cannot be told, nobody is offered."""
+    try:
+        return _auth().remembered_user(store_path)
+    except Exception as exc:
+        log.info("remembered_user.unknown: %s", type(exc).__name__)
+        return None
+
+
+def _open_store(store_path: Path, username: str, password: str, remember: bool):
+    """Sign in, then (if asked) remember this device; a keyring that refuses is only noted."""
+    auth = _auth()
+    session = auth.sign_in(store_path, username=username, password=password)
+    problem = None
+    if remember:
+        try:
+            auth.remember_this_device(session)
+        except (CasebookError, OSError) as exc:
+            problem = exc
+        except BaseException:
+            session.close()
+            raise
+    return session, problem
+
+
+def _close_unused(result) -> None:
+    """A sign-in that finished after its dialog was closed: sign out again at once."""
+    session = result[0] if isinstance(result, tuple) else result
+    try:
+        _auth().sign_out(session)
+    except Exception as exc:  # the key must go even if the audit entry cannot be written
+        log.warning("sign_out.failed: %s", type(exc).__name__)
+        session.close()
 
 
 class SignInDialog(QDialog):
@@ -63,7 +99,9 @@ class SignInDialog(QDialog):
         self.locked = locked
         self.sample_note = sample_note  # set when signing in to the sample trust
         self.session = None
-        self._remembered_task: Task | None = None
+        self._busy = False
+        self._abandoned = False  # closed while signing in: the session that comes is not used
+        self._can_remember = False
         self._wait_until = 0.0
         self._countdown = QTimer(self)
         self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
@@ -89,6 +127,7 @@ class SignInDialog(QDialog):
         self.store_label.setText(f"Case store: {self.store_path.name}")
         self.store_label.setToolTip(str(self.store_path))
         self.error_label.hide()
+        self.busy_indicator = self._place_busy_indicator()
         self._set_up_mode(username)
         self._set_up_remembering()
         self._connect_signals()
@@ -124,17 +163,31 @@ class SignInDialog(QDialog):
             self.remember_check.hide()
             self.keyring_note.hide()
             return
-        secure = secrets.keyring_status().secure
+        secure = self._can_remember = devices.remembering_status().available
         self.remember_check.setEnabled(secure)
         self.keyring_note.setVisible(not secure)
+
+    def _place_busy_indicator(self) -> BusyIndicator:
+        """Under the error line, taking no room until it is shown."""
+        form = self.error_label.parentWidget()
+        layout = form.layout() if form is not None else None
+        if not isinstance(layout, QBoxLayout):  # the form was rearranged: its foot will do
+            return BusyIndicator.of(self)
+        indicator = BusyIndicator()
+        layout.insertWidget(layout.indexOf(self.error_label) + 1, indicator)
+        return indicator
 
     def _look_for_remembered_device(self) -> None:
         """Off the UI thread, since it needs the auth service; the button appears when found."""
         if self.locked or not self.remember_check.isEnabled():
             return
-        self._remembered_task = Task(partial(_remembered_user, self.store_path))
-        self._remembered_task.signals.succeeded.connect(self._show_remembered)
-        start(self._remembered_task)
+        path = self.store_path
+        ReadOp(
+            parent=self,
+            run=lambda job: _remembered_user(path),
+            success=self._show_remembered,
+            progress="Looking for a remembered account",
+        ).start()
 
     def _connect_signals(self) -> None:
         self.sign_in_button.clicked.connect(self._sign_in)
@@ -169,32 +222,41 @@ class SignInDialog(QDialog):
         if not password:
             self._show_error("Enter your password.", self.password_edit)
             return
-        auth = _auth()
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            session = auth.sign_in(self.store_path, username=username, password=password)
-        except TooManyAttempts as exc:
-            self._start_wait(exc.retry_after)
+        path = self.store_path
+        remember = self.remember_check.isEnabled() and self.remember_check.isChecked()
+        self._abandoned = False
+        self._set_busy(True)
+        WriteOp(
+            parent=self,
+            run=lambda job: _open_store(path, username, password, remember),
+            done=lambda: self._set_busy(False),
+            success=self._signed_in,
+            failure=self._sign_in_refused,
+            dropped=_close_unused,
+            progress="Signing in",
+        ).start()
+
+    def _signed_in(self, result) -> None:
+        if self._abandoned:
+            _close_unused(result)
             return
-        except WrongPassword as exc:
-            self.password_edit.clear()
-            self._show_error(user_message(exc), self.password_edit)
-            return
-        except Exception as exc:  # store missing or damaged, a disk problem: say so plainly
-            log.warning("sign-in failed: %s", type(exc).__name__)
-            self._show_error(user_message(exc), self.password_edit)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
-        if self.remember_check.isEnabled() and self.remember_check.isChecked():
-            self._remember(auth, session)
+        session, problem = result
+        if problem is not None:
+            Messenger.warn(self, "Casebook cannot remember you", user_message(problem))
         self._finish(session)
 
-    def _remember(self, auth, session) -> None:
-        try:
-            auth.remember_this_device(session)
-        except (CasebookError, OSError) as exc:
-            Messenger.warn(self, "Casebook cannot remember you", user_message(exc))
+    def _sign_in_refused(self, exc: BaseException) -> None:
+        if self._abandoned:
+            return
+        if isinstance(exc, TooManyAttempts):
+            self._start_wait(exc.retry_after)
+            self.password_edit.setFocus()
+            return
+        if isinstance(exc, WrongPassword):
+            self.password_edit.clear()
+        else:  # the store missing or damaged, a disk problem: say so plainly
+            log.warning("sign-in failed: %s", type(exc).__name__)
+        self._show_error(user_message(exc), self.password_edit)
 
     def _show_remembered(self, username) -> None:
         if username and self.session is None:
@@ -202,16 +264,30 @@ class SignInDialog(QDialog):
             self.remembered_button.show()
 
     def _continue_remembered(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            session = _auth().sign_in_remembered(self.store_path)
-        except Exception as exc:
-            self.remembered_button.hide()
-            self._show_error(user_message(exc), self.password_edit)
+        path = self.store_path
+        self._abandoned = False
+        self._set_busy(True)
+        WriteOp(
+            parent=self,
+            run=lambda job: _auth().sign_in_remembered(path),
+            done=lambda: self._set_busy(False),
+            success=self._remembered_signed_in,
+            failure=self._remembered_refused,
+            dropped=_close_unused,
+            progress="Signing in",
+        ).start()
+
+    def _remembered_signed_in(self, session) -> None:
+        if self._abandoned:
+            _close_unused(session)
+        else:
+            self._finish(session)
+
+    def _remembered_refused(self, exc: BaseException) -> None:
+        if self._abandoned:
             return
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._finish(session)
+        self.remembered_button.hide()
+        self._show_error(user_message(exc), self.password_edit)
 
     def _forgotten_password(self) -> None:
         dialog = RecoveryDialog(
@@ -226,6 +302,34 @@ class SignInDialog(QDialog):
         self.session = session
         self.password_edit.clear()
         self.accept()
+
+    def reject(self) -> None:
+        # A sign-in under way cannot be stopped half-way, but the person need not wait for
+        # it: the session it brings is signed out again as soon as it comes.
+        self._abandoned = self._busy
+        super().reject()
+
+    def signing_in(self) -> bool:
+        return self._busy
+
+    def _set_busy(self, busy: bool) -> None:
+        """While signing in, nothing can be typed or pressed (and typed twice)."""
+        self._busy = busy
+        for widget in (
+            self.username_edit,
+            self.password_edit,
+            self.remember_check,
+            self.remembered_button,
+            self.forgot_button,
+            self.switch_user_button,
+        ):
+            widget.setEnabled(not busy)
+        self.remember_check.setEnabled(not busy and self._can_remember)
+        self.sign_in_button.setEnabled(not busy and not self._countdown.isActive())
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
 
     # -- feedback -------------------------------------------------------------------------
     def _show_error(self, text: str, focus: QLineEdit) -> None:

@@ -21,7 +21,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.setup_wizard import SetupWizard
 from desktop.ui.signin_dialog import SignInDialog
 from tests.conftest import ADMIN_PASSWORD
-from tests.ui.typing import type_into
+from tests.ui.typing import click, type_into
 
 
 @pytest.fixture
@@ -207,8 +207,10 @@ def test_a_store_missing_its_key_file_goes_to_sign_in_which_says_so(
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
         type_into(qtbot, dialog.findChild(QLineEdit, "usernameEdit"), "admin")
         type_into(qtbot, dialog.findChild(QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
-        dialog.findChild(QPushButton, "signInButton").click()
-        seen.append(dialog.findChild(QLabel, "errorLabel").text())
+        click(qtbot, dialog.findChild(QPushButton, "signInButton"))
+        error = dialog.findChild(QLabel, "errorLabel")
+        qtbot.waitUntil(error.isVisible)  # sign-in runs off the UI thread
+        seen.append(error.text())
         dialog.reject()
 
     QTimer.singleShot(0, try_to_sign_in)

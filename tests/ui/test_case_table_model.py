@@ -1,4 +1,7 @@
-"""The case list model: page-by-page fetching, filters, display text and refusals."""
+"""The case list model: page-by-page fetching, filters, display text and refusals.
+
+Every load runs off the UI thread, so each step waits for the model's `loaded` signal.
+"""
 
 from __future__ import annotations
 
@@ -54,40 +57,72 @@ def demo_session(demo_store: Path) -> Iterator[UserSession]:
     session.close()
 
 
+def loads(qtbot, model: CaseTableModel):
+    """Wait for the load the block starts to arrive."""
+    return qtbot.waitSignal(model.loaded, timeout=5000)
+
+
+def set_filters(qtbot, model: CaseTableModel, **filters) -> None:
+    with loads(qtbot, model):
+        model.set_filters(**filters)
+    assert not model.loading
+
+
+def fetch_more(qtbot, model: CaseTableModel) -> None:
+    with loads(qtbot, model):
+        model.fetchMore(QModelIndex())
+    assert not model.loading
+
+
+def sort(qtbot, model: CaseTableModel, column: int, order: Qt.SortOrder) -> None:
+    with loads(qtbot, model):
+        model.sort(column, order)
+
+
 @pytest.fixture
 def model(qtbot, demo_session: UserSession) -> CaseTableModel:
     model = CaseTableModel(demo_session)
-    model.set_filters()
+    set_filters(qtbot, model)
     return model
 
 
-def test_first_page_only_then_fetch_more(model: CaseTableModel) -> None:
+def test_first_page_only_then_fetch_more(qtbot, model: CaseTableModel) -> None:
     assert PAGE == 100
     assert model.total == CASES
     assert model.rowCount() == 100
     assert model.canFetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
+    fetch_more(qtbot, model)
     assert model.rowCount() == 200
-    model.fetchMore(QModelIndex())
-    model.fetchMore(QModelIndex())
+    fetch_more(qtbot, model)
+    fetch_more(qtbot, model)
     assert model.rowCount() == CASES
     assert not model.canFetchMore(QModelIndex())
     model.fetchMore(QModelIndex())  # nothing more to fetch: harmless
+    assert not model.loading
     assert model.rowCount() == CASES
 
 
-def test_rows_are_newest_first_and_unique(model: CaseTableModel) -> None:
-    while model.canFetchMore(QModelIndex()):
+def test_one_page_at_a_time(qtbot, model: CaseTableModel) -> None:
+    with loads(qtbot, model):
         model.fetchMore(QModelIndex())
-    rows = [model.case_at(i) for i in range(model.rowCount())]
+        assert model.loading
+        assert not model.canFetchMore(QModelIndex())  # the view waits for this page
+        model.fetchMore(QModelIndex())  # asked again meanwhile: still one page
+        assert model.rowCount() == PAGE  # the page arrives later, off the UI thread
+    assert model.rowCount() == 2 * PAGE
+    assert len({model.case_at(i).id for i in range(model.rowCount())}) == 2 * PAGE
+
+
+def test_rows_are_newest_first_and_unique(qtbot, model: CaseTableModel) -> None:
+    rows = _all_rows(qtbot, model)
     assert len({r.id for r in rows}) == CASES
     opened = [r.opened for r in rows]
     assert opened == sorted(opened, reverse=True)
 
 
-def _all_rows(model: CaseTableModel) -> list[cases.CaseRow]:
+def _all_rows(qtbot, model: CaseTableModel) -> list[cases.CaseRow]:
     while model.canFetchMore(QModelIndex()):
-        model.fetchMore(QModelIndex())
+        fetch_more(qtbot, model)
     return [model.case_at(i) for i in range(model.rowCount())]
 
 
@@ -106,44 +141,48 @@ SORTED_BY = {
 )
 @pytest.mark.parametrize("column", range(len(COLUMNS)), ids=COLUMNS)
 def test_sorted_pages_follow_on(
-    model: CaseTableModel, demo_session, column: int, order: Qt.SortOrder
+    qtbot, model: CaseTableModel, demo_session, column: int, order: Qt.SortOrder
 ) -> None:
     wanted = CaseOrder(SORTED_BY[column], descending=order == Qt.SortOrder.DescendingOrder)
-    model.fetchMore(QModelIndex())
+    fetch_more(qtbot, model)
     reloads = wanted != model.order  # asking for the order it already has changes nothing
-    model.sort(column, order)
+    if reloads:
+        sort(qtbot, model, column, order)
+    else:
+        model.sort(column, order)
+        assert not model.loading
     assert model.order == wanted
     assert model.rowCount() == (PAGE if reloads else 2 * PAGE)
-    rows = _all_rows(model)
+    rows = _all_rows(qtbot, model)
     assert len(rows) == CASES == len({r.id for r in rows})
     assert rows == cases.list_cases(demo_session, order=model.order, limit=CASES)  # one query
 
 
-def test_sorted_columns_read_in_order(model: CaseTableModel) -> None:
+def test_sorted_columns_read_in_order(qtbot, model: CaseTableModel) -> None:
     def shown(column: int) -> list[str]:
-        _all_rows(model)
+        _all_rows(qtbot, model)
         return [model.index(row, column).data() for row in range(model.rowCount())]
 
-    model.sort(REFERENCE, Qt.SortOrder.AscendingOrder)
+    sort(qtbot, model, REFERENCE, Qt.SortOrder.AscendingOrder)
     assert shown(REFERENCE) == sorted(shown(REFERENCE))
-    model.sort(SUBJECT, Qt.SortOrder.DescendingOrder)
+    sort(qtbot, model, SUBJECT, Qt.SortOrder.DescendingOrder)
     subjects = [s.casefold() for s in shown(SUBJECT)]
     assert subjects[0] >= subjects[len(subjects) // 2] >= subjects[-1]
-    model.sort(STAGE, Qt.SortOrder.AscendingOrder)
+    sort(qtbot, model, STAGE, Qt.SortOrder.AscendingOrder)
     assert shown(STAGE) == sorted(shown(STAGE))
     assert set(shown(STAGE)) <= {stage.label for stage in Stage}
-    model.sort(OPENED, Qt.SortOrder.AscendingOrder)
+    sort(qtbot, model, OPENED, Qt.SortOrder.AscendingOrder)
     assert [model.case_at(i).opened for i in range(model.rowCount())] == sorted(
         model.case_at(i).opened for i in range(model.rowCount())
     )
 
 
-def test_sort_order_is_kept_through_filters(model: CaseTableModel, demo_session) -> None:
-    model.sort(SUBJECT, Qt.SortOrder.AscendingOrder)
-    model.set_filters(status="closed")
+def test_sort_order_is_kept_through_filters(qtbot, model: CaseTableModel, demo_session) -> None:
+    sort(qtbot, model, SUBJECT, Qt.SortOrder.AscendingOrder)
+    set_filters(qtbot, model, status="closed")
     by_subject = CaseOrder(CaseSort.SUBJECT, descending=False)
     assert model.order == by_subject
-    rows = _all_rows(model)
+    rows = _all_rows(qtbot, model)
     assert {r.status for r in rows} == {"closed"}
     assert rows == cases.list_cases(demo_session, status="closed", order=by_subject, limit=CASES)
 
@@ -155,43 +194,57 @@ def test_header_asks_for_newest_first_only_on_opened(model: CaseTableModel) -> N
     assert first == [ascending] * (len(COLUMNS) - 1) + [descending]
 
 
-def test_any_cases_tells_none_yet_from_no_match(model: CaseTableModel, new_store) -> None:
+def test_any_cases_tells_none_yet_from_no_match(qtbot, model: CaseTableModel, new_store) -> None:
     assert model.any_cases
-    model.set_filters(search="no such person anywhere")
+    set_filters(qtbot, model, search="no such person anywhere")
     assert model.total == 0 and model.any_cases
     empty = CaseTableModel(new_store.session)
-    empty.set_filters()
+    set_filters(qtbot, empty)
     assert empty.total == 0 and not empty.any_cases
     model.clear()
     assert not model.any_cases
 
 
 def test_filters_reset_to_first_page(qtbot, model: CaseTableModel, demo_session) -> None:
-    model.fetchMore(QModelIndex())
+    fetch_more(qtbot, model)
     assert model.rowCount() == 200
     closed = cases.count_cases(demo_session, status="closed")
     assert 0 < closed < CASES
     with qtbot.waitSignal(model.totalChanged) as signal:
         model.set_filters(status="closed")
+        assert model.rowCount() == 200  # the rows shown stay until the new ones arrive
     assert signal.args == [closed]
     assert model.rowCount() == min(closed, PAGE)
     assert {model.case_at(i).status for i in range(model.rowCount())} == {"closed"}
 
 
-def test_school_and_search_filters(model: CaseTableModel, demo_session) -> None:
+def test_school_and_search_filters(qtbot, model: CaseTableModel, demo_session) -> None:
     school_id = 2
     expected = cases.count_cases(demo_session, school_id=school_id)
-    model.set_filters(school_id=school_id)
+    set_filters(qtbot, model, school_id=school_id)
     assert model.total == expected < CASES
 
     target = model.case_at(5)
-    model.set_filters(search=target.reference)
+    set_filters(qtbot, model, search=target.reference)
     assert model.rowCount() == 1
     assert model.case_at(0).reference == target.reference
-    model.set_filters(search="no such person anywhere")
+    set_filters(qtbot, model, search="no such person anywhere")
     assert model.rowCount() == 0
     assert model.total == 0
     assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_search_typed_again_shows_only_the_newest(qtbot, model: CaseTableModel) -> None:
+    target = model.case_at(5)
+    shown: list[int] = []  # how many rows each reload put on screen
+    model.modelReset.connect(lambda: shown.append(model.rowCount()))
+    with loads(qtbot, model):
+        model.set_filters(search="no such person anywhere")
+        model.set_filters(search=target.reference)  # typed again before the first came back
+    assert [model.case_at(i).reference for i in range(model.rowCount())] == [target.reference]
+    with qtbot.assertNotEmitted(model.modelReset, wait=300):  # nor does the older one come late
+        pass
+    assert shown == [1]  # "no such person" (no rows) never reached the screen
 
 
 def test_display_text_tooltip_and_alignment(model: CaseTableModel) -> None:
@@ -220,6 +273,7 @@ def test_clear_leaves_nothing(model: CaseTableModel) -> None:
     assert model.total == 0
     assert not model.canFetchMore(QModelIndex())
     model.refresh()  # no session any more: stays empty rather than failing
+    assert not model.loading
     assert model.rowCount() == 0
 
 

@@ -1,4 +1,8 @@
-"""The main window over a real encrypted store: rows, search, filters, roles, lock, state."""
+"""The main window over a real encrypted store: rows, search, filters, roles, lock, state.
+
+The case list loads off the UI thread, so the tests wait for the rows to arrive (the model's
+`loaded` signal) before they look at them.
+"""
 
 from __future__ import annotations
 
@@ -37,10 +41,12 @@ from desktop.ui.main_window import (
     MainWindow,
     count_text,
 )
-from desktop.ui.messages import FakeBackend, Messenger
+from desktop.ui.messages import Messenger
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
 from tests.conftest import ADMIN_PASSWORD
+from tests.ui.fakes import FakeBackend
+from tests.ui.typing import choose
 
 OPENED = dt.date(2026, 1, 12)
 
@@ -84,7 +90,19 @@ def make_window(qtbot, session: UserSession, state: QSettings) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.model.loading, timeout=5000)  # the first page is in
     return window
+
+
+def reloads(qtbot, window: MainWindow):
+    """Wait, at the end of the block, for the list the block asked for to arrive."""
+    return qtbot.waitSignal(window.model.loaded, timeout=5000)
+
+
+def pick(qtbot, window: MainWindow, name: str, text: str) -> None:
+    """Choose a filter from its drop-down as a person does, and wait for the list to reload."""
+    with reloads(qtbot, window):
+        choose(qtbot, find(window, QComboBox, name), text)
 
 
 @pytest.fixture
@@ -187,7 +205,7 @@ def test_count_text_uses_thousands_separators() -> None:
 
 
 def test_search_filters_after_typing(qtbot, window: MainWindow) -> None:
-    find(window, QComboBox, "statusCombo").setCurrentIndex(2)  # All statuses
+    pick(qtbot, window, "statusCombo", "All statuses")
     assert window.model.rowCount() == 3
     qtbot.keyClicks(find(window, QLineEdit, "searchEdit"), "Jones")
     assert window.model.rowCount() == 3  # debounced: nothing happens on each key
@@ -206,10 +224,8 @@ def test_search_with_no_match_shows_empty_label(qtbot, window: MainWindow) -> No
 
 
 def test_filters_that_match_nothing_say_so(qtbot, window: MainWindow) -> None:
-    schools = find(window, QComboBox, "schoolCombo")
-    schools.setCurrentIndex(schools.findText("Ash Primary"))
-    statuses = find(window, QComboBox, "statusCombo")
-    statuses.setCurrentIndex(statuses.findText("Closed"))  # Bob's closed case is at Birch
+    pick(qtbot, window, "schoolCombo", "Ash Primary")
+    pick(qtbot, window, "statusCombo", "Closed")  # Bob's closed case is at Birch
     empty = find(window, QLabel, "emptyLabel")
     assert empty.isVisible()
     assert empty.text().startswith("No cases match")
@@ -261,19 +277,17 @@ def test_escape_clears_the_search(qtbot, window: MainWindow) -> None:
 
 
 def test_school_combo_filters(qtbot, window: MainWindow) -> None:
-    find(window, QComboBox, "statusCombo").setCurrentIndex(2)
-    combo = find(window, QComboBox, "schoolCombo")
-    combo.setCurrentIndex(combo.findText("Birch Academy"))
+    pick(qtbot, window, "statusCombo", "All statuses")
+    pick(qtbot, window, "schoolCombo", "Birch Academy")
     assert subjects(window) == {"Bob Jones", "Cat Brown"}
-    combo.setCurrentIndex(combo.findText("Ash Primary"))
+    pick(qtbot, window, "schoolCombo", "Ash Primary")
     assert subjects(window) == {"Ann Smith", "Cat Brown"}
 
 
-def test_status_combo_filters(window: MainWindow) -> None:
-    combo = find(window, QComboBox, "statusCombo")
-    combo.setCurrentIndex(combo.findText("Closed"))
+def test_status_combo_filters(qtbot, window: MainWindow) -> None:
+    pick(qtbot, window, "statusCombo", "Closed")
     assert subjects(window) == {"Bob Jones"}
-    combo.setCurrentIndex(combo.findText("All statuses"))
+    pick(qtbot, window, "statusCombo", "All statuses")
     assert len(subjects(window)) == 3
     assert find(window, QLabel, "countLabel").text() == "3 cases"
 
@@ -293,7 +307,7 @@ def test_school_business_manager_sees_only_their_school(
     session = sign_in_as(store, "manager", "business_manager", [1])
     other_user.append(session)
     window = make_window(qtbot, session, state)
-    find(window, QComboBox, "statusCombo").setCurrentIndex(2)
+    pick(qtbot, window, "statusCombo", "All statuses")
     assert subjects(window) == {"Ann Smith", "Cat Brown"}
     combo = find(window, QComboBox, "schoolCombo")
     assert [combo.itemText(i) for i in range(combo.count())] == ["All my schools", "Ash Primary"]
@@ -347,7 +361,7 @@ def test_filters_come_back_when_a_case_worker_signs_in_after_the_front_desk(
 
 # -- sorting ------------------------------------------------------------------------------
 def test_clicking_a_column_title_sorts_by_it(qtbot, window: MainWindow) -> None:
-    find(window, QComboBox, "statusCombo").setCurrentIndex(2)  # All statuses
+    pick(qtbot, window, "statusCombo", "All statuses")
     header = find(window, QTableView, "caseTable").horizontalHeader()
     assert header.isSortIndicatorShown()
     assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
@@ -582,7 +596,7 @@ def test_find_focuses_the_search_box(qtbot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: find(window, QLineEdit, "searchEdit").hasFocus())
 
 
-def test_refresh_picks_up_new_cases(window: MainWindow, store) -> None:
+def test_refresh_picks_up_new_cases(qtbot, window: MainWindow, store) -> None:
     cases.open_case(
         store.session,
         given_name="Dan",
@@ -592,7 +606,8 @@ def test_refresh_picks_up_new_cases(window: MainWindow, store) -> None:
         opened_on=OPENED,
     )
     assert window.model.rowCount() == 2
-    find(window, QAction, "refreshAction").trigger()
+    with reloads(qtbot, window):
+        find(window, QAction, "refreshAction").trigger()
     assert "Dan Green" in subjects(window)
 
 

@@ -13,6 +13,7 @@ from desktop.services import auth
 from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.signin_dialog import SignInDialog
 from tests.conftest import ADMIN_PASSWORD
+from tests.ui.typing import click, press, tick, type_into, type_keys
 
 
 @pytest.fixture
@@ -36,9 +37,11 @@ def w(dialog, kind, name):
 
 
 def sign_in(qtbot, dialog, username, password):
-    w(dialog, QLineEdit, "usernameEdit").setText(username)
-    w(dialog, QLineEdit, "passwordEdit").setText(password)
-    w(dialog, QPushButton, "signInButton").click()
+    type_into(qtbot, w(dialog, QLineEdit, "usernameEdit"), username)
+    type_into(qtbot, w(dialog, QLineEdit, "passwordEdit"), password)
+    click(qtbot, w(dialog, QPushButton, "signInButton"))
+    # Signing in runs off the UI thread, with the fields disabled until it comes back.
+    qtbot.waitUntil(w(dialog, QLineEdit, "passwordEdit").isEnabled, timeout=5000)
 
 
 def test_right_password_signs_in_and_accepts(qtbot, store):
@@ -106,7 +109,8 @@ def test_remember_me_then_continue_without_a_password(qtbot, store, memory_keyri
     remember = w(dialog, QCheckBox, "rememberCheck")
     assert remember.isEnabled()
     assert not w(dialog, QLabel, "keyringNote").isVisible()
-    remember.setChecked(True)
+    tick(qtbot, remember)
+    assert remember.isChecked()
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         sign_in(qtbot, dialog, "admin", ADMIN_PASSWORD)
     dialog.session.close()
@@ -117,7 +121,7 @@ def test_remember_me_then_continue_without_a_password(qtbot, store, memory_keyri
     qtbot.waitUntil(button.isVisible, timeout=5000)
     assert button.text() == "Continue as admin"
     with qtbot.waitSignal(again.accepted, timeout=5000):
-        button.click()
+        click(qtbot, button)
     assert again.session.actor.username == "admin"
     again.session.close()
 
@@ -126,7 +130,7 @@ def test_keyring_failing_while_remembering_warns_but_still_signs_in(
     qtbot, store, memory_keyring, monkeypatch, messenger
 ):
     dialog = open_dialog(qtbot, store)
-    w(dialog, QCheckBox, "rememberCheck").setChecked(True)
+    tick(qtbot, w(dialog, QCheckBox, "rememberCheck"))
     insecure = secrets.KeyringStatus(False, "test", "gone")
     monkeypatch.setattr(secrets, "keyring_status", lambda: insecure)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
@@ -147,9 +151,10 @@ def test_lock_screen_fixes_the_username(qtbot, store, memory_keyring):
     )
     assert w(dialog, QLineEdit, "usernameEdit").isReadOnly()
     assert not w(dialog, QCheckBox, "rememberCheck").isVisible()
+    qtbot.waitUntil(w(dialog, QLineEdit, "passwordEdit").hasFocus)
+    type_into(qtbot, w(dialog, QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        w(dialog, QLineEdit, "passwordEdit").setText(ADMIN_PASSWORD)
-        w(dialog, QPushButton, "signInButton").click()
+        click(qtbot, w(dialog, QPushButton, "signInButton"))
     assert dialog.session.actor.username == "admin"
     dialog.session.close()
 
@@ -159,15 +164,15 @@ def test_forgotten_password_takes_the_recovery_dialogs_session(
 ):
     new_store.session.close()
     dialog = open_dialog(qtbot, store_path, username="admin")
-    w(dialog, QPushButton, "forgotButton").click()
+    click(qtbot, w(dialog, QPushButton, "forgotButton"))
     recovery = dialog.findChild(RecoveryDialog)
     assert recovery is not None and recovery.isVisible()
     assert w(recovery, QLineEdit, "usernameEdit").text() == "admin"
-    w(recovery, QLineEdit, "recoveryKeyEdit").setText(new_store.recovery_key)
-    w(recovery, QLineEdit, "newPasswordEdit").setText("a brand new password")
-    w(recovery, QLineEdit, "confirmEdit").setText("a brand new password")
+    type_into(qtbot, w(recovery, QLineEdit, "recoveryKeyEdit"), new_store.recovery_key)
+    type_into(qtbot, w(recovery, QLineEdit, "newPasswordEdit"), "a brand new password")
+    type_into(qtbot, w(recovery, QLineEdit, "confirmEdit"), "a brand new password")
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        w(recovery, QPushButton, "resetButton").click()
+        click(qtbot, w(recovery, QPushButton, "resetButton"))
     assert dialog.session is recovery.session
     assert dialog.session.actor.username == "admin"
     dialog.session.close()
@@ -176,12 +181,14 @@ def test_forgotten_password_takes_the_recovery_dialogs_session(
 def test_enter_signs_in_and_escape_cancels(qtbot, store):
     dialog = open_dialog(qtbot, store, username="admin")
     password = w(dialog, QLineEdit, "passwordEdit")
-    password.setText(ADMIN_PASSWORD)
+    qtbot.waitUntil(password.hasFocus)  # the username is known, so the password is asked for
+    type_keys(qtbot, ADMIN_PASSWORD)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
-        qtbot.keyClick(password, Qt.Key.Key_Return)
+        press(qtbot, Qt.Key.Key_Return)
     dialog.session.close()
 
     other = open_dialog(qtbot, store)
+    qtbot.waitUntil(w(other, QLineEdit, "usernameEdit").hasFocus)
     with qtbot.waitSignal(other.rejected, timeout=5000):
-        qtbot.keyClick(w(other, QLineEdit, "usernameEdit"), Qt.Key.Key_Escape)
+        press(qtbot, Qt.Key.Key_Escape)
     assert other.session is None
