@@ -75,4 +75,4 @@ bench: setup ## Time the 10,000-case sample and the first page of the case list
 	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
 
 clean: ## Remove the virtual environment and caches
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache screenshots
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis screenshots

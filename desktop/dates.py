@@ -36,14 +36,3 @@ def to_uk(value: dt.datetime) -> dt.datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(UK)
-
-
-def parse_uk_date(text: str) -> dt.date:
-    """Read `24/11/2026`, `24/11/26` or ISO `2026-11-24`; raise ValueError otherwise."""
-    text = text.strip()
-    for fmt in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"not a date in day/month/year form: {text!r}")

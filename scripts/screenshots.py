@@ -12,7 +12,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget, QWizard  # noqa: E402
 
 
@@ -22,6 +22,18 @@ def save(widget: QWidget, out: Path, name: str) -> None:
     path = out / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path}")
+
+
+def wait_for(signal, done, timeout_ms: int = 10_000) -> None:  # noqa: ANN001
+    """Run the event loop until `done()` (checked each time `signal` fires), or the timeout."""
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    loop = QEventLoop()
+    signal.connect(loop.quit)
+    deadline.timeout.connect(loop.quit)
+    deadline.start(timeout_ms)
+    while not done() and deadline.isActive():
+        loop.exec()
 
 
 def fill_wizard(wizard: QWizard, out: Path) -> None:
@@ -88,11 +100,28 @@ def main(out: Path) -> int:
         fill_wizard(wizard, out)
         wizard.close()
 
+        # A later launch with only the sample made: it offers to open the sample.
+        with_sample = SetupWizard(folder / "new.casebook", sample_path=store)
+        with_sample.resize(720, 560)
+        save(with_sample, out, "setup_1_welcome_with_sample")
+        with_sample.close()
+
         session = auth.sign_in(store, username="admin", password=SAMPLE_PASSWORD)
         state = QSettings(str(folder / "state.ini"), QSettings.Format.IniFormat)
         window = MainWindow(session, state=state)
         window.resize(1200, 760)
+        wait_for(window.model.loaded, lambda: not window.model.loading)  # rows load off-thread
         save(window, out, "main_window")
+        window.lock()
+        save(window, out, "main_window_locked")
+        lock_dialog = window.findChild(SignInDialog, "lockDialog")
+        save(lock_dialog, out, "lock_screen")
+        lock_dialog.reject()  # "Close Casebook" closes the window too
+        closed_window = window  # kept to the end, as the app keeps its window until it exits
+        session = auth.sign_in(store, username="admin", password=SAMPLE_PASSWORD)
+        window = MainWindow(session, state=state)
+        window.resize(1200, 760)
+        wait_for(window.model.loaded, lambda: not window.model.loading)
 
         settings = SettingsDialog(session, parent=window)
         for index, page in enumerate(settings.pages, start=1):
@@ -106,6 +135,7 @@ def main(out: Path) -> int:
         help_dialog.close()
         window.close()
         session.close()
+        del closed_window
     return 0
 
 

@@ -116,6 +116,32 @@ def test_ui_never_touches_the_database() -> None:
         assert "from sqlalchemy" not in source, f"{path.relative_to(ROOT)} uses SQLAlchemy"
 
 
+def _outside(*layers: str) -> list[Path]:
+    """Every module of the app and its reports except those in the given folders or files."""
+    skip = tuple(ROOT / layer for layer in layers)
+    return [
+        path
+        for path in _python_files("desktop", "reports")
+        if not any(path == place or place in path.parents for place in skip)
+    ]
+
+
+def test_only_services_open_the_storage_layer() -> None:
+    """The UI, the CLI, start-up, domain rules and reports reach the store through services."""
+    files = _outside("desktop/services", "desktop/storage")
+    assert ROOT / "desktop" / "cli" / "store.py" in files
+    assert ROOT / "desktop" / "app.py" in files
+    assert _offences(files, ("desktop.storage",)) == []
+
+
+def test_only_services_talk_to_the_keyring() -> None:
+    """`desktop.secrets` alone imports keyring, and only services import `desktop.secrets`."""
+    files = _outside("desktop/services", "desktop/secrets.py")
+    assert ROOT / "desktop" / "ui" / "signin_dialog.py" in files
+    assert _offences(files, ("desktop.secrets", "keyring", "keyrings")) == []
+    assert _offences(_outside("desktop/secrets.py"), ("keyring", "keyrings")) == []
+
+
 def test_bare_select_pattern() -> None:
     assert BARE_SELECT.search("rows = select(Case)")
     assert BARE_SELECT.search("x=(select(Case.id))")
@@ -140,6 +166,23 @@ def test_checker_catches_qt_imports(tmp_path: Path, source: str) -> None:
     path = tmp_path / "bad.py"
     path.write_text(source, "utf-8")
     assert _banned(path, QT_GUI)
+
+
+@pytest.mark.parametrize(
+    ("source", "prefixes"),
+    [
+        ("from desktop import secrets\n", ("desktop.secrets",)),
+        ("import desktop.secrets as s\n", ("desktop.secrets",)),
+        ("from desktop.storage.models import User\n", ("desktop.storage",)),
+        ("from desktop import storage\n", ("desktop.storage",)),
+    ],
+)
+def test_checker_catches_layer_imports(
+    tmp_path: Path, source: str, prefixes: tuple[str, ...]
+) -> None:
+    path = tmp_path / "bad.py"
+    path.write_text(source, "utf-8")
+    assert _banned(path, prefixes)
 
 
 @pytest.mark.parametrize(

@@ -86,14 +86,12 @@ def _write_pending_sheet(
     sheet: Path, trust_name: str, store: Path, recovery_key: str, created_by: str
 ) -> Path:
     """Write the sheet beside its final name first, so a failed setup leaves no stray key."""
-    from desktop.dates import uk_today
-    from reports.recovery_sheet import build_recovery_sheet
+    from desktop.services.setup import recovery_sheet_pdf
 
-    data = build_recovery_sheet(
+    data = recovery_sheet_pdf(
         trust_name=trust_name,
         store_name=store.name,
         recovery_key=recovery_key,
-        created_on=uk_today(),
         created_by=created_by,
     )
     fd, name = tempfile.mkstemp(prefix=".recovery-", suffix=".pdf", dir=sheet.parent)

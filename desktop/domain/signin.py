@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from desktop.errors import ValidationError
+
 FREE_ATTEMPTS = 3
 FIRST_DELAY_SECONDS = 2.0
 MAX_DELAY_SECONDS = 300.0
@@ -30,3 +32,16 @@ def password_problem(password: str) -> str | None:
     if password.strip() == "":
         return "A password cannot be only spaces."
     return None
+
+
+def check_new_password(password: str, confirm: str | None = None) -> None:
+    """Refuse a new password that breaks the rules, or a confirmation that does not match.
+
+    Raises ValidationError naming the field at fault ("password" or "confirm"), so every
+    form that sets a password shows the message in the same place.
+    """
+    problem = password_problem(password)
+    if problem:
+        raise ValidationError(problem, "password")
+    if confirm is not None and confirm != password:
+        raise ValidationError("The two passwords are not the same.", "confirm")

@@ -10,30 +10,22 @@ from sqlalchemy import select
 
 from desktop import secrets
 from desktop.dates import utc_now
-from desktop.domain.signin import delay_after_failures, password_problem
+from desktop.domain.signin import check_new_password, delay_after_failures
 from desktop.domain.text import normalise_username
 from desktop.errors import (
     KeyringUnavailable,
     NotFound,
     TooManyAttempts,
-    ValidationError,
     WrongPassword,
 )
 from desktop.services import audit
 from desktop.services.session import UserSession
 from desktop.services.store import actor_for, find_user, load_keyfile, make_session, open_engine
+from desktop.storage.engine import writing
 from desktop.storage.keyvault import KeyFile, editing
 from desktop.storage.models import User
 
 Clock = Callable[[], float]
-
-
-def check_new_password(password: str, confirm: str | None = None) -> None:
-    problem = password_problem(password)
-    if problem:
-        raise ValidationError(problem, "password")
-    if confirm is not None and confirm != password:
-        raise ValidationError("The two passwords are not the same.", "confirm")
 
 
 def _throttle(keyfile: KeyFile, username: str, clock: Clock) -> None:
@@ -63,7 +55,7 @@ def sign_in(path: Path, *, username: str, password: str, clock: Clock = time.tim
 def _enter(path: Path, keyfile: KeyFile, key: bytes, username: str, *, method: str) -> UserSession:
     engine, sessions = open_engine(path, key, keyfile)
     try:
-        with sessions.begin() as db:
+        with writing(sessions) as db:
             user = find_user(db, username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
@@ -78,7 +70,7 @@ def sign_out(session: UserSession) -> None:
     """Lock: record it, then drop the engine and the key."""
     if session.closed:
         return
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         audit.record(db, session.actor, "user.signed_out")
     session.close()
 
@@ -95,7 +87,7 @@ def change_password(
         except WrongPassword:
             raise WrongPassword("Your current password is not right.") from None
         keyfile.set_password(username, new_password, session.db_key)
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         audit.record(db, session.actor, "user.password_changed")
 
 
@@ -109,7 +101,7 @@ def reset_password_with_recovery_key(
     key = keyfile.open_with_recovery_key(recovery_key)
     engine, sessions = open_engine(path, key, keyfile)
     try:
-        with sessions.begin() as db:
+        with writing(sessions) as db:
             user = db.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
                 raise NotFound(f"There is no active user called {username!r} in this store.")
@@ -148,7 +140,7 @@ def remember_this_device(session: UserSession) -> None:
         # If the keyring refuses, the block raises and the new slot is never saved.
         device = secrets.RememberedDevice(session.actor.username, slot_id, secret)
         secrets.save_device(keyfile.store_id, device)
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         audit.record(db, session.actor, "device.remembered")
 
 

@@ -116,13 +116,13 @@ def create_demo_store(
     try:
         rng = random.Random(seed)
         builder = _Builder(session, rng, today)
-        with session.transaction() as db:
+        with session.transaction(write=True) as db:
             db.add(m.StoreMeta(key=SAMPLE_META_KEY, value="yes"))
             audit.record(db, session.actor, "store.marked_sample")
         _add_accounts(session, builder, password)
         dates = _opening_dates(rng, today, cases)
         for start in range(0, cases, CHUNK):
-            with session.transaction() as db:
+            with session.transaction(write=True) as db:
                 for opened_on in dates[start : start + CHUNK]:
                     builder.add_case(opened_on)
                 builder.write(db)
@@ -148,7 +148,7 @@ def _add_accounts(session: UserSession, builder: _Builder, password: str) -> Non
             school_ids=[school_ids[i] for i in schools],
             password=password,
         )
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         builder.add_staff(db)
 
 

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.dates import utc_now
+from desktop.dates import uk_today, utc_now
 from desktop.domain.incidents import DEFAULT_BEHAVIOUR_CATEGORIES
+from desktop.domain.logos import check_logo
 from desktop.domain.roles import Role
+from desktop.domain.signin import check_new_password
 from desktop.domain.text import clean_block, clean_line, clean_username
 from desktop.errors import StoreExists, ValidationError
 from desktop.services import audit
-from desktop.services.auth import check_new_password
 from desktop.services.session import UserSession
 from desktop.services.store import STORE_ID_KEY, actor_for, make_session
-from desktop.services.trust import check_logo
 from desktop.storage import migrate
-from desktop.storage.engine import configure_new_database, make_engine, session_factory
+from desktop.storage.engine import configure_new_database, make_engine, session_factory, writing
 from desktop.storage.keyvault import (
     RECOVERY_KEY_BYTES,
     KeyFile,
@@ -122,7 +123,7 @@ def create_store(
         configure_new_database(engine, path)
         migrate.upgrade(engine)
         sessions = session_factory(engine)
-        with sessions.begin() as db:
+        with writing(sessions) as db:
             db.add(StoreMeta(key=STORE_ID_KEY, value=keyfile.store_id))
             now = utc_now()
             row = Trust(
@@ -170,6 +171,31 @@ def create_store(
 def new_recovery_key() -> str:
     """A fresh recovery key in its printed form (eight groups of four)."""
     return format_recovery_key(secrets.token_bytes(RECOVERY_KEY_BYTES))
+
+
+def recovery_sheet_pdf(
+    *,
+    trust_name: str,
+    store_name: str,
+    recovery_key: str,
+    created_by: str,
+    created_on: dt.date | None = None,
+) -> bytes:
+    """The printable recovery sheet for a key, as PDF bytes; nothing is written to disk.
+
+    One maker for the wizard (which prints it before the store exists, from names typed so
+    far) and `casebook init --recovery-sheet`, so both sheets say the same. Runs of spaces in
+    the names are folded; `created_on` defaults to today in the UK.
+    """
+    from reports.recovery_sheet import build_recovery_sheet  # ReportLab loads only if asked
+
+    return build_recovery_sheet(
+        trust_name=" ".join(trust_name.split()),
+        store_name=store_name,
+        recovery_key=recovery_key,
+        created_on=created_on or uk_today(),
+        created_by=" ".join(created_by.split()),
+    )
 
 
 def _remove_store_files(path: Path) -> None:

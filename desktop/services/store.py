@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from desktop.domain.roles import Role
 from desktop.domain.text import normalise_username
 from desktop.errors import AccountDisabled, StoreDamaged, StoreMissing, WrongPassword
-from desktop.paths import store_files_exist
 from desktop.services.session import Actor, UserSession
 from desktop.storage import migrate
 from desktop.storage.engine import make_engine, probe, session_factory
@@ -20,10 +19,6 @@ from desktop.storage.models import StoreMeta, User
 
 STORE_ID_KEY = "store_id"
 SAMPLE_META_KEY = "sample"  # present in a store of invented cases made by `casebook demo`
-
-
-def store_exists(path: Path) -> bool:
-    return store_files_exist(path)
 
 
 def load_keyfile(path: Path) -> KeyFile:

@@ -9,14 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.cases import CaseStatus
+from desktop.domain.logos import check_logo
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import NotFound, ValidationError
-from desktop.services import audit
+from desktop.services import audit, scope
 from desktop.services.session import UserSession
 from desktop.storage.models import School, Trust, User
-
-MAX_LOGO_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -44,17 +43,6 @@ class Preferences:
     default_school_id: int | None = None
     confirm_before_lock: bool = False
     extra: dict[str, object] = field(default_factory=dict)  # pages added by later versions
-
-
-def check_logo(data: bytes) -> str:
-    """The media type of an acceptable logo (PNG or JPEG, at most 2 MB)."""
-    if len(data) > MAX_LOGO_BYTES:
-        raise ValidationError("The logo is larger than 2 MB; use a smaller image.", "logo")
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    raise ValidationError("The logo must be a PNG or JPEG image.", "logo")
 
 
 def _trust(db: Session) -> Trust:
@@ -87,7 +75,7 @@ def update_trust(
     name = clean_line(name, field="trust_name", label="The trust's name")
     address = clean_block(address, field="trust_address", label="The trust's address")
     media = check_logo(logo) if isinstance(logo, bytes) else None
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         trust = _trust(db)
         changed = [
             f
@@ -109,8 +97,7 @@ def list_schools(session: UserSession, *, include_inactive: bool = False) -> lis
         query = select(School).order_by(func.lower(School.name), School.id)
         if not include_inactive:
             query = query.where(School.active.is_(True))
-        if session.actor.school_ids is not None:
-            query = query.where(School.id.in_(session.actor.school_ids))
+        query = query.where(scope.school_visible(session.actor))
         return [
             SchoolInfo(s.id, s.name, s.address, s.headteacher_name, s.active)
             for s in db.scalars(query)
@@ -133,7 +120,7 @@ def save_school(
     headteacher_name = clean_line(
         headteacher_name, field="headteacher", label="The headteacher's name", required=False
     )
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         trust = _trust(db)
         clash = db.scalar(
             select(School.id).where(
@@ -183,7 +170,7 @@ def get_preferences(session: UserSession) -> Preferences:
 def save_preferences(session: UserSession, *, preferences: Preferences) -> None:
     if preferences.default_status not in ("", *(s.value for s in CaseStatus)):
         raise ValidationError("Choose a status from the list.", "default_status")
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         user = db.get(User, session.actor.user_id)
         if user is None:
             raise NotFound("Your account no longer exists.")

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from desktop.dates import utc_now
 from desktop.domain.roles import Operation, Role
+from desktop.domain.signin import check_new_password
 from desktop.domain.text import clean_line, clean_username, normalise_username
 from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services import audit
-from desktop.services.auth import check_new_password
 from desktop.services.session import UserSession
 from desktop.storage.keyvault import editing
 from desktop.storage.models import School, User
@@ -65,7 +65,7 @@ def add_user(
     check_new_password(password)
     if not role_value.trust_wide and not school_ids:
         raise ValidationError("Choose the schools this person works for.", "schools")
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         if db.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationError("That username is already taken.", "username")
         schools = db.scalars(select(School).where(School.id.in_(school_ids))).all()
@@ -93,7 +93,7 @@ def remove_user(session: UserSession, *, username: str) -> None:
     username = normalise_username(username)
     if username == session.actor.username:
         raise NotPermitted("You cannot remove your own account while signed in to it.")
-    with session.transaction() as db:
+    with session.transaction(write=True) as db:
         user = db.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(f"There is no user called {username!r}.")

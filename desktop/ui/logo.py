@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
+from desktop.domain.logos import check_logo
 from desktop.errors import ValidationError
-from desktop.services.trust import check_logo
 from desktop.ui.messages import Messenger
 
 LOGO_FILTER = "Images (*.png *.jpg *.jpeg)"

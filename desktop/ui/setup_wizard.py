@@ -16,9 +16,15 @@ from typing import TYPE_CHECKING, cast
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWizard
 
-from desktop.dates import uk_today
 from desktop.errors import ValidationError
-from desktop.services.setup import AdminDraft, TrustDraft, clean_admin, clean_trust, create_store
+from desktop.services.setup import (
+    AdminDraft,
+    TrustDraft,
+    clean_admin,
+    clean_trust,
+    create_store,
+    recovery_sheet_pdf,
+)
 from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
 from desktop.ui.setup_pages import (
@@ -108,14 +114,11 @@ class SetupWizard(QWizard):
 
     def recovery_sheet(self, recovery_key: str) -> bytes:
         """The printable sheet for the key on show, with the names typed so far."""
-        from reports.recovery_sheet import build_recovery_sheet
-
-        return build_recovery_sheet(
-            trust_name=" ".join(self.trust_page.details()[0].split()),
+        return recovery_sheet_pdf(
+            trust_name=self.trust_page.details()[0],
             store_name=self.store_path.name,
             recovery_key=recovery_key,
-            created_on=uk_today(),
-            created_by=" ".join(self.admin_page.draft().full_name.split()),
+            created_by=self.admin_page.draft().full_name,
         )
 
     # -- checking ---------------------------------------------------------------------------

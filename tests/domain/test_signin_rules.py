@@ -10,9 +10,11 @@ from desktop.domain.signin import (
     MAX_DELAY_SECONDS,
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    check_new_password,
     delay_after_failures,
     password_problem,
 )
+from desktop.errors import ValidationError
 
 
 def test_first_failures_cost_nothing() -> None:
@@ -51,3 +53,22 @@ def test_unacceptable_passwords_say_why(password: str) -> None:
     problem = password_problem(password)
     assert problem
     assert problem.endswith(".")
+
+
+def test_a_good_new_password_passes_with_or_without_its_confirmation() -> None:
+    check_new_password("correct horse battery")
+    check_new_password("correct horse battery", "correct horse battery")
+
+
+def test_a_new_password_that_breaks_the_rules_names_the_password_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        check_new_password("short", "short")
+    assert info.value.field == "password"
+    assert info.value.message == password_problem("short")
+
+
+def test_a_confirmation_that_differs_names_the_confirm_field() -> None:
+    with pytest.raises(ValidationError) as info:
+        check_new_password("correct horse battery", "correct horse batterY")
+    assert info.value.field == "confirm"
+    assert info.value.message == "The two passwords are not the same."

@@ -13,9 +13,7 @@ from desktop.services.auth import sign_in
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.trust import (
-    MAX_LOGO_BYTES,
     Preferences,
-    check_logo,
     get_preferences,
     get_trust,
     get_trust_logo,
@@ -94,18 +92,6 @@ def test_bad_logo_changes_nothing(new_store: SetupResult) -> None:
     assert info.value.field == "logo"
     assert get_trust(s).name == "Oakfield"
     assert get_trust_logo(s) == PNG
-
-
-def test_check_logo() -> None:
-    assert check_logo(PNG) == "image/png"
-    assert check_logo(JPEG) == "image/jpeg"
-    big_png = b"\x89PNG\r\n\x1a\n" + b"\x00" * (MAX_LOGO_BYTES - 8)
-    assert check_logo(big_png) == "image/png"
-    for bad in (b"", b"GIF89a", b"%PDF-1.7", b"<svg/>", big_png + b"\x00"):
-        with pytest.raises(ValidationError) as info:
-            check_logo(bad)
-        assert info.value.field == "logo"
-    assert MAX_LOGO_BYTES == 2 * 1024 * 1024
 
 
 def test_school_roles_cannot_change_the_trust(new_store: SetupResult, bm: UserSession) -> None:

@@ -11,8 +11,11 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 EXPECTED = {
     "signin_dialog",
     "setup_1_welcome",
+    "setup_1_welcome_with_sample",
     "setup_5_recovery",
     "main_window",
+    "main_window_locked",
+    "lock_screen",
     "settings_1_trustPage",
     "help",
 }
