@@ -26,27 +26,18 @@ HEAD_KEY = "audit_head"
 BATCH = 2000
 
 
-def _digest(
-    *,
-    entry_id: int,
-    at: dt.datetime,
-    user_id: int | None,
-    username: str,
-    action: str,
-    case_id: int | None,
-    detail: str,
-    prev_hash: str,
-) -> str:
+def _digest(entry: AuditEntry) -> str:
+    """The entry's hash over its fields and its predecessor's hash (not its own)."""
     canonical = json.dumps(
         [
-            entry_id,
-            at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            user_id,
-            username,
-            action,
-            case_id,
-            detail,
-            prev_hash,
+            entry.id,
+            entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            entry.user_id,
+            entry.username,
+            entry.action,
+            entry.case_id,
+            entry.detail,
+            entry.prev_hash,
         ],
         ensure_ascii=True,
         separators=(",", ":"),
@@ -86,29 +77,17 @@ class AuditWriter:
     ) -> AuditEntry:
         at = at or utc_now()
         text = json.dumps(detail or {}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        user_id = actor.user_id if actor else None
-        username = actor.username if actor else "system"
-        entry_hash = _digest(
-            entry_id=self.next_id,
-            at=at,
-            user_id=user_id,
-            username=username,
-            action=action,
-            case_id=case_id,
-            detail=text,
-            prev_hash=self.prev_hash,
-        )
         entry = AuditEntry(
             id=self.next_id,
             at=at,
-            user_id=user_id,
-            username=username,
+            user_id=actor.user_id if actor else None,
+            username=actor.username if actor else "system",
             action=action,
             case_id=case_id,
             detail=text,
             prev_hash=self.prev_hash,
-            entry_hash=entry_hash,
         )
+        entry_hash = entry.entry_hash = _digest(entry)
         self.db.add(entry)
         self.next_id += 1
         self.prev_hash = entry_hash
@@ -181,17 +160,7 @@ def _walk(db: Session) -> ChainReport:
                 return ChainReport(count, expected_id, "an entry is missing")
             if row.prev_hash != prev_hash:
                 return ChainReport(count, row.id, "it does not follow the entry before it")
-            actual = _digest(
-                entry_id=row.id,
-                at=row.at,
-                user_id=row.user_id,
-                username=row.username,
-                action=row.action,
-                case_id=row.case_id,
-                detail=row.detail,
-                prev_hash=row.prev_hash,
-            )
-            if actual != row.entry_hash:
+            if _digest(row) != row.entry_hash:
                 return ChainReport(count, row.id, "its contents were changed after it was written")
             prev_hash, expected_id, last_id, count = row.entry_hash, row.id + 1, row.id, count + 1
 

@@ -73,12 +73,9 @@ SAMPLE_TRUST = TrustDraft(
     ),
 )
 # Per school, in SAMPLE_TRUST order: town, postcode district, year groups taught, share of cases.
-_SCHOOL_FACTS: tuple[tuple[str, int, int, int, int], ...] = (
-    ("Riverside", 1, 0, 6, 32),
-    ("Riverside", 3, 7, 13, 38),
-    ("Northby", 5, 0, 6, 18),
-    ("Southfield", 8, 0, 2, 12),
-)
+_Facts = tuple[tuple[str, int, int, int, int], ...]
+_SCHOOL_FACTS: _Facts = (("Riverside", 1, 0, 6, 32), ("Riverside", 3, 7, 13, 38))
+_SCHOOL_FACTS += (("Northby", 5, 0, 6, 18), ("Southfield", 8, 0, 2, 12))
 
 # username, full name, role, schools (positions in SAMPLE_TRUST), staff post (school, title).
 SAMPLE_ACCOUNTS: tuple[tuple[str, str, Role, tuple[int, ...], tuple[int | None, str]], ...] = (

@@ -94,7 +94,9 @@ class WelcomePage(SetupPage):
                 "The sample trust of invented cases made earlier. You will sign in to it "
                 "with one of its accounts; it is never mixed with real records."
             )
-        self.setButtonText(QWizard.WizardButton.FinishButton, "&Open the sample")
+        # Alt+O belongs to the "Open the sample trust" choice once the sample exists.
+        finish = "Sign &in to the sample" if self.sample_made else "&Open the sample"
+        self.setButtonText(QWizard.WizardButton.FinishButton, finish)
         self._show_store_note()
         self._connect_signals()
 

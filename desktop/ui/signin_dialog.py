@@ -335,8 +335,18 @@ class SignInDialog(QDialog):
     def _show_error(self, text: str, focus: QLineEdit) -> None:
         self.error_label.setText(text)
         self.error_label.show()
+        self._fit_height()
         focus.setFocus()
         focus.selectAll()
+
+    def _fit_height(self) -> None:
+        """Grow to fit a message that appeared, rather than squeezing the fields."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        needed = self.sizeHint().height()
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     def _clear_error(self) -> None:
         if self.error_label.isVisible() and not self._countdown.isActive():

@@ -202,5 +202,15 @@ class BusyIndicator(QWidget):
     def _give_back_room(self) -> None:
         window = self.window()
         if self._grown and window is not self:
-            window.resize(window.width(), max(window.height() - self._grown, 0))
+            # Never below what the fields need now: an error line may have appeared meanwhile.
+            grown = self._grown
+            QTimer.singleShot(0, window, lambda: self._shrink(window, grown))
         self._grown = 0
+
+    @staticmethod
+    def _shrink(window: QWidget, grown: int) -> None:
+        layout = window.layout()
+        if layout is not None:
+            layout.activate()
+        needed = window.minimumSizeHint().height()
+        window.resize(window.width(), max(window.height() - grown, needed))

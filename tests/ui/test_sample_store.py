@@ -67,6 +67,8 @@ def test_a_launch_with_only_a_sample_offers_to_open_it(qtbot, store_path, made_s
     assert str(store_path) in note.text()
     choose_sample(qtbot, wizard)
     assert str(made_sample) in note.text() and str(store_path) not in note.text()
+    finish = wizard.button(QWizard.WizardButton.FinishButton).text()
+    assert finish == "Sign &in to the sample"  # its own Alt key, not the choice's Alt+O
 
 
 def test_opening_the_sample_asks_for_an_account_and_its_password(
