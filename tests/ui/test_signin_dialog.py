@@ -67,6 +67,11 @@ def test_wrong_password_shows_inline_error_and_clears_password(qtbot, store, mes
     assert dialog.session is None
     assert dialog.isVisible()
     assert messenger.said == []  # inline, not a modal box
+    # The dialog grows to fit the message: the fields keep their height (once squeezed flat).
+    for name in ("usernameEdit", "passwordEdit"):
+        field = w(dialog, QLineEdit, name)
+        assert field.height() >= field.minimumSizeHint().height()
+    assert dialog.height() >= dialog.minimumSizeHint().height()
 
 
 def test_empty_username_is_asked_for_without_trying(qtbot, store):
