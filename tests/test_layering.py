@@ -134,6 +134,18 @@ def test_only_services_open_the_storage_layer() -> None:
     assert _offences(files, ("desktop.storage",)) == []
 
 
+# The services that open or unlock a store; every other service sees only the opened store.
+STORE_OPENERS = ("store.py", "auth.py", "setup.py", "session.py")
+
+
+def test_only_the_opening_services_see_the_key_vault_or_the_engine() -> None:
+    """The store seam: other services never see a file, a key slot or an engine."""
+    files = [path for path in _python_files("desktop/services") if path.name not in STORE_OPENERS]
+    assert ROOT / "desktop" / "services" / "users.py" in files
+    banned = ("desktop.storage.keyvault", "desktop.storage.engine", "desktop.storage.store")
+    assert _offences(files, banned) == []
+
+
 def test_only_services_talk_to_the_keyring() -> None:
     """`desktop.secrets` alone imports keyring, and only services import `desktop.secrets`."""
     files = _outside("desktop/services", "desktop/secrets.py")

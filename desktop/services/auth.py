@@ -20,8 +20,7 @@ from desktop.errors import (
 )
 from desktop.services import audit
 from desktop.services.session import UserSession
-from desktop.services.store import actor_for, find_user, load_keyfile, make_session, open_engine
-from desktop.storage.engine import writing
+from desktop.services.store import actor_for, find_user, load_keyfile, open_store
 from desktop.storage.keyvault import KeyFile, editing
 from desktop.storage.models import User
 
@@ -53,17 +52,17 @@ def sign_in(path: Path, *, username: str, password: str, clock: Clock = time.tim
 
 
 def _enter(path: Path, keyfile: KeyFile, key: bytes, username: str, *, method: str) -> UserSession:
-    engine, sessions = open_engine(path, key, keyfile)
+    store = open_store(path, key, keyfile)
     try:
-        with writing(sessions) as db:
+        with store.transaction(write=True) as db:
             user = find_user(db, username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.signed_in", detail={"method": method})
     except BaseException:
-        engine.dispose()
+        store.close()
         raise
-    return make_session(path, keyfile, key, engine, sessions, actor)
+    return UserSession(store, actor)
 
 
 def sign_out(session: UserSession) -> None:
@@ -80,13 +79,7 @@ def change_password(
 ) -> None:
     """Rewrap only this user's slot; every other way in keeps working."""
     check_new_password(new_password, confirm)
-    username = session.actor.username
-    with editing(session.keyfile.path) as keyfile:
-        try:
-            keyfile.open_with_password(username, current_password)
-        except WrongPassword:
-            raise WrongPassword("Your current password is not right.") from None
-        keyfile.set_password(username, new_password, session.db_key)
+    session.store.change_password(session.actor.username, current_password, new_password)
     with session.transaction(write=True) as db:
         audit.record(db, session.actor, "user.password_changed")
 
@@ -99,22 +92,22 @@ def reset_password_with_recovery_key(
     username = normalise_username(username)
     keyfile = load_keyfile(path)
     key = keyfile.open_with_recovery_key(recovery_key)
-    engine, sessions = open_engine(path, key, keyfile)
+    store = open_store(path, key, keyfile)
     try:
-        with writing(sessions) as db:
+        with store.transaction(write=True) as db:
             user = db.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
                 raise NotFound(f"There is no active user called {username!r} in this store.")
+            store.set_password(username, new_password)
             with editing(keyfile.path) as current:
-                current.set_password(username, new_password, key)
                 current.clear_failures(username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.password_reset_with_recovery_key")
     except BaseException:
-        engine.dispose()
+        store.close()
         raise
-    return make_session(path, keyfile, key, engine, sessions, actor)
+    return UserSession(store, actor)
 
 
 # -- remember me on this device ------------------------------------------------------------
@@ -134,12 +127,18 @@ def remember_this_device(session: UserSession) -> None:
     """Let this device's keyring open the store for this user without a password."""
     if not secrets.keyring_status().secure:
         raise KeyringUnavailable()
-    forget_this_device(session.path)
-    with editing(session.keyfile.path) as keyfile:
-        slot_id, secret = keyfile.add_device(session.db_key)
-        # If the keyring refuses, the block raises and the new slot is never saved.
-        device = secrets.RememberedDevice(session.actor.username, slot_id, secret)
-        secrets.save_device(keyfile.store_id, device)
+    store, username = session.store, session.actor.username
+    store_id = store.identity.store_id
+    earlier = secrets.load_device(store_id)
+    if earlier is not None:
+        store.remove_device(earlier.slot_id)
+        secrets.forget_device(store_id)
+
+    def keep(slot_id: str, secret: bytes) -> None:
+        # If the keyring refuses, this raises and the new way in is never saved.
+        secrets.save_device(store_id, secrets.RememberedDevice(username, slot_id, secret))
+
+    store.add_device(keep)
     with session.transaction(write=True) as db:
         audit.record(db, session.actor, "device.remembered")
 

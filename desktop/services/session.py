@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Operation, Role, is_permitted
 from desktop.errors import NotPermitted
-from desktop.storage.engine import writing
-from desktop.storage.keyvault import KeyFile
+from desktop.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -36,16 +33,19 @@ class Actor:
 
 @dataclass
 class UserSession:
-    """The handle the UI and CLI hold after signing in. Close it to lock the store."""
+    """The handle the UI and CLI hold after signing in: who is acting, in which store.
 
-    path: Path
-    keyfile: KeyFile
-    engine: Engine
-    sessions: sessionmaker[Session]
+    Services reach the database only through `store`; they never see its file or key.
+    Close the session to lock the store.
+    """
+
+    store: Store
     actor: Actor
-    db_key: bytes = field(default=b"", repr=False)
-    is_sample: bool = False  # a store of invented cases: the UI marks it wherever data shows
-    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def is_sample(self) -> bool:
+        """A store of invented cases: the UI marks it wherever its data shows."""
+        return self.store.identity.is_sample
 
     def require(self, operation: Operation) -> None:
         if not is_permitted(self.actor.role, operation):
@@ -65,22 +65,15 @@ class UserSession:
         (case references, audit entry ids) cannot be taken by another user meanwhile, and
         it waits for another writer rather than failing with "database is locked".
         """
-        if write:
-            with writing(self.sessions) as db:
-                yield db
-        else:
-            with self.sessions.begin() as db:
-                yield db
+        with self.store.transaction(write=write) as db:
+            yield db
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self.store.closed
 
     def close(self) -> None:
-        if not self._closed:
-            self.engine.dispose()
-            self.db_key = b""
-            self._closed = True
+        self.store.close()
 
 
 _OPERATION_WORDS = {

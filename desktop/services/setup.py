@@ -18,7 +18,7 @@ from desktop.domain.text import clean_block, clean_line, clean_username
 from desktop.errors import StoreExists, ValidationError
 from desktop.services import audit
 from desktop.services.session import UserSession
-from desktop.services.store import STORE_ID_KEY, actor_for, make_session
+from desktop.services.store import STORE_ID_KEY, actor_for, open_store
 from desktop.storage import migrate
 from desktop.storage.engine import configure_new_database, make_engine, session_factory, writing
 from desktop.storage.keyvault import (
@@ -161,11 +161,13 @@ def create_store(
         recovery_raw = parse_recovery_key(recovery_key) if recovery_key else None
         recovery_key = keyfile.set_recovery(key, recovery_raw)
         keyfile.save()
+        engine.dispose()  # made; now it opens the one way every store opens
+        store = open_store(path, key, keyfile)
     except BaseException:
         engine.dispose()
         _remove_store_files(path)
         raise
-    return SetupResult(make_session(path, keyfile, key, engine, sessions, actor), recovery_key)
+    return SetupResult(UserSession(store, actor), recovery_key)
 
 
 def new_recovery_key() -> str:

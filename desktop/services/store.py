@@ -6,16 +6,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import DatabaseError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Role
 from desktop.domain.text import normalise_username
 from desktop.errors import AccountDisabled, StoreDamaged, StoreMissing, WrongPassword
-from desktop.services.session import Actor, UserSession
+from desktop.services.session import Actor
 from desktop.storage import migrate
 from desktop.storage.engine import make_engine, probe, session_factory
 from desktop.storage.keyvault import KeyFile, keys_path_for
 from desktop.storage.models import StoreMeta, User
+from desktop.storage.store import EncryptedFileStore
 
 STORE_ID_KEY = "store_id"
 SAMPLE_META_KEY = "sample"  # present in a store of invented cases made by `casebook demo`
@@ -27,23 +28,20 @@ def load_keyfile(path: Path) -> KeyFile:
     return KeyFile.load(keys_path_for(path))
 
 
-def open_engine(path: Path, key: bytes, keyfile: KeyFile) -> tuple[Engine, sessionmaker[Session]]:
-    """Key the engine, prove the key fits, check the file pairs with its key file, migrate."""
+def open_store(path: Path, key: bytes, keyfile: KeyFile) -> EncryptedFileStore:
+    """The one way a store is opened (setup, sign-in, recovery, a remembered device).
+
+    Keys the engine, proves the key fits, checks the file pairs with its key file and
+    brings the schema up to date: explicitly, here, before any session uses it.
+    """
     engine = make_engine(path, key)
     probe(engine)
     try:
-        revision = migrate.current_revision(engine)
-        head = migrate.head_revision()
-        if revision != head:
-            known = _known_revisions()
-            if revision is not None and revision not in known:
-                raise StoreDamaged(
-                    "This case store was made by a newer version of Casebook. Update Casebook."
-                )
-            migrate.upgrade(engine)
+        upgrade_schema(engine)
         sessions = session_factory(engine)
         with sessions() as db:
             store_id = db.get(StoreMeta, STORE_ID_KEY)
+            is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
         if store_id is None or store_id.value != keyfile.store_id:
             raise StoreDamaged("The key file beside this case store belongs to a different store.")
     except DatabaseError as exc:
@@ -52,7 +50,21 @@ def open_engine(path: Path, key: bytes, keyfile: KeyFile) -> tuple[Engine, sessi
     except BaseException:
         engine.dispose()
         raise
-    return engine, sessions
+    return EncryptedFileStore(
+        path=path, keyfile=keyfile, key=key, engine=engine, sessions=sessions, is_sample=is_sample
+    )
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Migrate an older store to this version's schema; refuse one from a newer version."""
+    revision = migrate.current_revision(engine)
+    if revision == migrate.head_revision():
+        return
+    if revision is not None and revision not in _known_revisions():
+        raise StoreDamaged(
+            "This case store was made by a newer version of Casebook. Update Casebook."
+        )
+    migrate.upgrade(engine)
 
 
 def _known_revisions() -> set[str]:
@@ -75,16 +87,3 @@ def find_user(db: Session, username: str) -> User:
     if not user.active:
         raise AccountDisabled()
     return user
-
-
-def make_session(
-    path: Path,
-    keyfile: KeyFile,
-    key: bytes,
-    engine: Engine,
-    sessions: sessionmaker[Session],
-    actor: Actor,
-) -> UserSession:
-    with sessions() as db:
-        is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
-    return UserSession(path, keyfile, engine, sessions, actor, db_key=key, is_sample=is_sample)

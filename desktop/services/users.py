@@ -14,7 +14,6 @@ from desktop.domain.text import clean_line, clean_username, normalise_username
 from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services import audit
 from desktop.services.session import UserSession
-from desktop.storage.keyvault import editing
 from desktop.storage.models import School, User
 
 
@@ -82,8 +81,7 @@ def add_user(
         db.flush()
         audit.record(db, session.actor, "user.added", detail={"user_id": user.id, "role": role})
         # The slot is written last: if the file cannot be saved, the transaction rolls back.
-        with editing(session.keyfile.path) as keyfile:
-            keyfile.set_password(username, password, session.db_key)
+        session.store.set_password(username, password)
         return _info(user)
 
 
@@ -99,5 +97,4 @@ def remove_user(session: UserSession, *, username: str) -> None:
             raise NotFound(f"There is no user called {username!r}.")
         user.active = False
         audit.record(db, session.actor, "user.removed", detail={"user_id": user.id})
-        with editing(session.keyfile.path) as keyfile:
-            keyfile.remove_user(username)
+        session.store.remove_ways_in(username)

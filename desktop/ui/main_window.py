@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -324,7 +325,8 @@ class MainWindow(QMainWindow):
             "Lock",
         ):
             return
-        username, path = self.session.actor.username, self.session.path
+        # The lock screen signs in to the same store: today a file, named by its location.
+        username, path = self.session.actor.username, Path(self.session.store.identity.location)
         self._end_session()
         log.info("window.locked")
         dialog = SignInDialog(path, username=username, locked=True, parent=self)

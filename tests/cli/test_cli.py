@@ -220,7 +220,7 @@ def test_audit_verify_intact_then_tampered(env, capsys, store_path) -> None:
     assert re.fullmatch(r"Audit trail intact: \d+ entries\n", out)
 
     session = auth.sign_in(store_path, username="admin", password=PASSWORD)
-    with session.engine.begin() as conn:
+    with session.store.engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_entries_no_update"))
         conn.execute(text("UPDATE audit_entries SET action='x' WHERE id=1"))
     session.close()

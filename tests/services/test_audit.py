@@ -33,7 +33,7 @@ def _last(session: UserSession) -> AuditEntry:
 
 def _sql(session: UserSession, *statements: str) -> None:
     """Reach past the services, as someone with the key and a SQLite shell could."""
-    with session.engine.begin() as conn:
+    with session.store.engine.begin() as conn:
         for statement in statements:
             conn.execute(text(statement))
 

@@ -90,7 +90,7 @@ def test_sign_in_and_out(new_store: SetupResult, store_path: Path) -> None:
     assert session.actor.school_ids is None
     sign_out(session)
     assert session.closed
-    assert session.db_key == b""
+    assert session.store.key == b""
     sign_out(session)  # a second lock is harmless
     assert _actions(new_store.session)[-2:] == ["user.signed_in", "user.signed_out"]
 
@@ -350,7 +350,7 @@ def test_without_a_keyring_nothing_is_remembered(new_store: SetupResult, store_p
     with pytest.raises(KeyringUnavailable) as info:
         remember_this_device(new_store.session)
     assert "password" in info.value.message
-    assert new_store.session.keyfile.slot_ids("device") == []
+    assert new_store.session.store.keyfile.slot_ids("device") == []
     assert _device_slots(store_path) == []
     assert remembered_user(store_path) is None
     with pytest.raises(WrongPassword):

@@ -31,7 +31,7 @@ ADMIN = AdminDraft("admin", "Alex Admin", ADMIN_PASSWORD)
 
 # engine.make_engine builds a "sqlite://" engine whose dialect expects the stdlib sqlite3
 # module, so sqlcipher3's errors are not wrapped as sqlalchemy.exc.DatabaseError and the
-# `except DatabaseError` in engine.probe and store.open_engine never fires.
+# `except DatabaseError` in engine.probe and store.open_store never fires.
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
@@ -91,7 +91,7 @@ def test_migration_adds_search_index_and_audit_triggers(tmp_path: Path) -> None:
 
 
 def test_new_store_is_at_head(new_store: SetupResult) -> None:
-    assert migrate.current_revision(new_store.session.engine) == migrate.head_revision()
+    assert migrate.current_revision(new_store.session.store.engine) == migrate.head_revision()
 
 
 def _store(path: Path) -> Path:
@@ -110,7 +110,7 @@ def test_key_file_from_another_store_is_refused(tmp_path: Path) -> None:
 def test_key_file_with_the_right_key_but_another_store_id_is_refused(
     new_store: SetupResult, store_path: Path
 ) -> None:
-    db_key = new_store.session.db_key
+    db_key = new_store.session.store.key
     new_store.session.close()
     impostor = KeyFile.create(keys_path_for(store_path))
     impostor.set_password("admin", ADMIN_PASSWORD, db_key)
@@ -144,7 +144,7 @@ def test_truncated_database_is_damaged(new_store: SetupResult, store_path: Path,
 
 
 def test_store_from_a_newer_version_is_refused(new_store: SetupResult, store_path: Path) -> None:
-    with new_store.session.engine.begin() as conn:
+    with new_store.session.store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = 'ffff-future'"))
     new_store.session.close()
     with pytest.raises(StoreDamaged) as info:

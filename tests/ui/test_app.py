@@ -127,7 +127,7 @@ def test_error_dialog_says_where_the_log_is_and_copies_it(qtbot, tmp_path: Path)
 
 
 def test_run_flow_signs_in_to_an_existing_store(qtbot, new_store: SetupResult) -> None:
-    path = new_store.session.path
+    path = new_store.session.store.path
 
     def sign_in() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
@@ -151,7 +151,7 @@ def test_run_flow_cancelled_at_sign_in_returns_none(qtbot, new_store: SetupResul
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    assert app_module.run_flow(new_store.session.path) is None
+    assert app_module.run_flow(new_store.session.store.path) is None
 
 
 def test_run_flow_without_a_store_opens_the_setup_wizard(qtbot, tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_main_returns_zero_when_sign_in_is_cancelled(qtbot, hooks, new_store) ->
         dialog.reject()
 
     QTimer.singleShot(0, cancel)
-    assert app_module.main([], store_path=new_store.session.path) == 0
+    assert app_module.main([], store_path=new_store.session.store.path) == 0
     assert "startup" in (log_dir() / "casebook.log").read_text(encoding="utf-8")
 
 
@@ -198,7 +198,7 @@ def test_main_shows_a_start_up_failure_in_a_window(monkeypatch, hooks, shown, tm
 def test_a_store_missing_its_key_file_goes_to_sign_in_which_says_so(
     qtbot, new_store: SetupResult, messenger
 ) -> None:
-    path = new_store.session.path
+    path = new_store.session.store.path
     new_store.session.close()
     Path(f"{path}.keys").unlink()
     seen: list[str] = []

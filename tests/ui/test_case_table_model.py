@@ -286,7 +286,7 @@ def test_refusal_is_reported_through_load_failed(qtbot, new_store) -> None:
         school_ids=[1],
         password=ADMIN_PASSWORD,
     )
-    session = auth.sign_in(new_store.session.path, username="desk", password=ADMIN_PASSWORD)
+    session = auth.sign_in(new_store.session.store.path, username="desk", password=ADMIN_PASSWORD)
     try:
         model = CaseTableModel(session)
         with qtbot.waitSignal(model.loadFailed) as signal:

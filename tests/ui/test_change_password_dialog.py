@@ -58,16 +58,16 @@ def test_a_wrong_current_password_is_refused_then_retyped(
     press_change(qtbot, dialog)
     assert messenger.said[-1] == ("info", "Change password", "Your password has been changed.")
     assert not dialog.isVisible()
-    auth.sign_in(new_store.session.path, username="admin", password=NEW_PASSWORD).close()
+    auth.sign_in(new_store.session.store.path, username="admin", password=NEW_PASSWORD).close()
     with pytest.raises(WrongPassword):
-        auth.sign_in(new_store.session.path, username="admin", password=ADMIN_PASSWORD)
+        auth.sign_in(new_store.session.store.path, username="admin", password=ADMIN_PASSWORD)
 
 
 def test_enter_in_the_last_field_changes_it(qtbot, dialog, new_store, messenger) -> None:
     fill(qtbot, dialog, ADMIN_PASSWORD)
     with qtbot.waitSignal(dialog.accepted, timeout=5000):
         press(qtbot, Qt.Key.Key_Return)
-    auth.sign_in(new_store.session.path, username="admin", password=NEW_PASSWORD).close()
+    auth.sign_in(new_store.session.store.path, username="admin", password=NEW_PASSWORD).close()
 
 
 def test_new_passwords_that_differ_are_refused(qtbot, dialog, new_store, messenger) -> None:
@@ -77,7 +77,7 @@ def test_new_passwords_that_differ_are_refused(qtbot, dialog, new_store, messeng
     assert "not the same" in messenger.said[-1][2]
     assert dialog.isVisible()
     assert w(dialog, "newPasswordEdit").hasFocus()
-    auth.sign_in(new_store.session.path, username="admin", password=ADMIN_PASSWORD).close()
+    auth.sign_in(new_store.session.store.path, username="admin", password=ADMIN_PASSWORD).close()
 
 
 def test_a_short_new_password_is_explained(qtbot, dialog, new_store, messenger) -> None:
@@ -85,4 +85,4 @@ def test_a_short_new_password_is_explained(qtbot, dialog, new_store, messenger) 
     press_change(qtbot, dialog)
     assert "at least 10 characters" in messenger.said[-1][2]
     assert dialog.isVisible()
-    auth.sign_in(new_store.session.path, username="admin", password=ADMIN_PASSWORD).close()
+    auth.sign_in(new_store.session.store.path, username="admin", password=ADMIN_PASSWORD).close()

@@ -9,7 +9,7 @@ from desktop.ui.signin_dialog import SignInDialog
 
 
 def test_switch_user_does_not_repeat_the_heading(qtbot, new_store) -> None:
-    dialog = SignInDialog(new_store.session.path, username="admin", locked=True)
+    dialog = SignInDialog(new_store.session.store.path, username="admin", locked=True)
     qtbot.addWidget(dialog)
     dialog.show()
     heading = dialog.findChild(QLabel, "headingLabel").text()

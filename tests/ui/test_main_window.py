@@ -119,7 +119,7 @@ def sign_in_as(store: SetupResult, username: str, role: str, schools: list[int])
         school_ids=schools,
         password=ADMIN_PASSWORD,
     )
-    return auth.sign_in(store.session.path, username=username, password=ADMIN_PASSWORD)
+    return auth.sign_in(store.session.store.path, username=username, password=ADMIN_PASSWORD)
 
 
 @pytest.fixture
@@ -455,7 +455,7 @@ def test_someone_else_can_sign_in_from_the_lock_screen(
 
 
 def test_the_first_sign_in_has_no_switch_user_button(qtbot, store: SetupResult) -> None:
-    dialog = SignInDialog(store.session.path)
+    dialog = SignInDialog(store.session.store.path)
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.findChild(QPushButton, "switchUserButton").isVisible()
@@ -510,7 +510,7 @@ def test_geometry_columns_and_sort_are_saved_and_restored(
     assert state.value("main_window/geometry")
     assert state.value("main_window/header")
 
-    session = auth.sign_in(store.session.path, username="admin", password=ADMIN_PASSWORD)
+    session = auth.sign_in(store.session.store.path, username="admin", password=ADMIN_PASSWORD)
     other_user.append(session)
     again = make_window(qtbot, session, state)
     assert (again.width(), again.height()) == (780, 560)
@@ -547,7 +547,7 @@ def test_a_restored_wide_column_is_fitted_to_the_window(
     qtbot.waitUntil(lambda: table.horizontalScrollBar().isVisible())
     window.close()
 
-    session = auth.sign_in(store.session.path, username="admin", password=ADMIN_PASSWORD)
+    session = auth.sign_in(store.session.store.path, username="admin", password=ADMIN_PASSWORD)
     other_user.append(session)
     again = make_window(qtbot, session, state)
     assert (again.width(), again.height()) == (780, 560)
@@ -634,7 +634,9 @@ def test_change_password(qtbot, window: MainWindow, fake: FakeBackend, store) ->
     dialog.accept()
     assert fake.said[-1] == ("info", "Change password", "Your password has been changed.")
     assert not dialog.isVisible()
-    auth.sign_in(store.session.path, username="admin", password="a brand new password").close()
+    auth.sign_in(
+        store.session.store.path, username="admin", password="a brand new password"
+    ).close()
 
 
 def test_help_and_about(qtbot, window: MainWindow, fake: FakeBackend) -> None:

@@ -73,7 +73,9 @@ def manager(new_store: SetupResult) -> Iterator[UserSession]:
         school_ids=[1],
         password=ADMIN_PASSWORD,
     )
-    session = auth.sign_in(new_store.session.path, username="manager", password=ADMIN_PASSWORD)
+    session = auth.sign_in(
+        new_store.session.store.path, username="manager", password=ADMIN_PASSWORD
+    )
     yield session
     session.close()
 

@@ -1,0 +1,60 @@
+"""The opened-store seam: identity, closing, and the ways in, on the encrypted file store."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.errors import WrongPassword
+from desktop.services import auth
+from desktop.services.setup import SetupResult
+from desktop.storage.keyvault import KeyFile, keys_path_for
+from desktop.storage.store import EncryptedFileStore
+from tests.conftest import ADMIN_PASSWORD
+
+
+def test_a_session_holds_the_store_and_its_identity(new_store: SetupResult, store_path) -> None:
+    store = new_store.session.store
+    assert isinstance(store, EncryptedFileStore)
+    assert store.identity.store_id == KeyFile.load(keys_path_for(store_path)).store_id
+    assert store.identity.location == str(store_path)
+    assert not store.identity.is_sample
+    with new_store.session.transaction() as db:
+        assert db.connection() is not None
+
+
+def test_closing_forgets_the_key(store_path, new_store: SetupResult) -> None:
+    session = auth.sign_in(store_path, username="admin", password=ADMIN_PASSWORD)
+    assert len(session.store.key) == 32
+    session.close()
+    assert session.closed and session.store.key == b""
+
+
+def test_ways_in_are_changed_through_the_store(store_path, new_store: SetupResult) -> None:
+    store = new_store.session.store
+    store.set_password("admin", "a second long password")
+    auth.sign_in(store_path, username="admin", password="a second long password").close()
+    with pytest.raises(WrongPassword, match="current password"):
+        store.change_password("admin", "not it", "a third long password")
+    store.change_password("admin", "a second long password", "a third long password")
+    auth.sign_in(store_path, username="admin", password="a third long password").close()
+    store.remove_ways_in("admin")
+    with pytest.raises(WrongPassword):
+        auth.sign_in(store_path, username="admin", password="a third long password")
+
+
+def test_a_device_way_in_is_not_kept_when_the_device_refuses_it(
+    store_path, new_store: SetupResult
+) -> None:
+    store = new_store.session.store
+
+    def refuse(slot_id: str, secret: bytes) -> None:
+        raise OSError("the keyring said no")
+
+    with pytest.raises(OSError):
+        store.add_device(refuse)
+    assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == []
+    kept: list[str] = []
+    store.add_device(lambda slot_id, secret: kept.append(slot_id))
+    assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == kept
+    store.remove_device(kept[0])
+    assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == []
