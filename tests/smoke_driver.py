@@ -18,12 +18,17 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 import desktop.app as app_module
+
+if __package__ in (None, ""):  # run as a script: make the tests package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.keystrokes import type_char  # noqa: E402
 
 STUCK, ERROR_SHOWN = 3, 4
 TIMEOUT_SECONDS = float(os.environ.get("CASEBOOK_SMOKE_TIMEOUT", "60"))
@@ -56,18 +61,9 @@ def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoMod
 
 
 def type_keys(text: str) -> None:
-    """Each character to whatever has the focus now; QTest knows only ASCII keys, so other
-    letters go as key events carrying their text, as a keyboard layout sends them."""
+    """Each character to whatever has the focus now."""
     for char in text:
-        widget = focused()
-        if char.isascii() and char.isprintable():
-            QTest.keyClicks(widget, char)
-        else:
-            upper = char.upper()
-            key = Qt.Key(ord(upper)) if len(upper) == 1 else Qt.Key.Key_unknown
-            QTest.sendKeyEvent(
-                QTest.KeyAction.Click, widget, key, char, Qt.KeyboardModifier.NoModifier
-            )
+        type_char(focused(), char)
 
 
 # -- what is on screen (read only) ---------------------------------------------------------------
@@ -151,13 +147,21 @@ def next_page() -> None:
     press(Qt.Key.Key_N, ALT)
 
 
+def typed(
+    name: str,
+    page: int,
+    field: str,
+    text: str,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> Step:
+    """A step that types into a field once it has the focus, then presses `key`."""
+    return Step(name, lambda: wizard_on(page) and focus_is(field), type_then(text, key, modifier))
+
+
 STEPS = [
     Step("welcome: Set up my trust, Next", lambda: wizard_on(WELCOME), next_page),
-    Step(
-        "trust name",
-        lambda: wizard_on(TRUST) and focus_is("trustNameEdit"),
-        type_then(TRUST_NAME, Qt.Key.Key_Tab),
-    ),
+    typed("trust name", TRUST, "trustNameEdit", TRUST_NAME, Qt.Key.Key_Tab),
     Step(
         "trust address, Next",
         lambda: wizard_on(TRUST) and focus_is("trustAddressEdit"),
@@ -179,26 +183,14 @@ STEPS = [
         type_school(*SCHOOLS[1]),
     ),
     Step("schools: Next", lambda: wizard_on(SCHOOLS_PAGE) and focus_is("schoolsTable"), next_page),
-    Step(
-        "full name",
-        lambda: wizard_on(ADMIN) and focus_is("fullNameEdit"),
-        type_then(FULL_NAME, Qt.Key.Key_Tab),
-    ),
+    typed("full name", ADMIN, "fullNameEdit", FULL_NAME, Qt.Key.Key_Tab),
     Step(
         "keep the suggested username",
         lambda: wizard_on(ADMIN) and focus_is("usernameEdit"),
         lambda: press(Qt.Key.Key_Tab),
     ),
-    Step(
-        "password",
-        lambda: wizard_on(ADMIN) and focus_is("passwordEdit"),
-        type_then(PASSWORD, Qt.Key.Key_Tab),
-    ),
-    Step(
-        "password again, Next",
-        lambda: wizard_on(ADMIN) and focus_is("confirmEdit"),
-        type_then(PASSWORD, Qt.Key.Key_N, ALT),
-    ),
+    typed("password", ADMIN, "passwordEdit", PASSWORD, Qt.Key.Key_Tab),
+    typed("password again, Next", ADMIN, "confirmEdit", PASSWORD, Qt.Key.Key_N, ALT),
     Step(
         "Tab to the 'I have saved the sheet' box",
         lambda: wizard_on(RECOVERY) and focused() is not None,

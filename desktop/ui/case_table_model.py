@@ -9,8 +9,9 @@ overtaken by a newer one (the person typed again) is dropped.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -20,7 +21,7 @@ from desktop.errors import user_message
 from desktop.services import cases
 from desktop.services.cases import NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
 from desktop.services.session import UserSession
-from desktop.ui.operations import Change, Latest, ReadOp, changes
+from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
 
 log = logging.getLogger(__name__)
 
@@ -146,13 +147,17 @@ class CaseTableModel(QAbstractTableModel):
             self._show_first_page(FirstPage(0, [], False))
             return
         filters, order = self.filters, self._order
+        self._load(lambda job: load_first_page(job.session, filters, order), self._show_first_page)
+
+    def _load(self, run: Callable[[Job], Any], success: Callable[[Any], None]) -> None:
+        """One read of the list off the UI thread; only the newest one's rows are shown."""
         self._loading = True
         ReadOp(
             parent=self,
             session=self._session,
-            run=lambda job: load_first_page(job.session, filters, order),
+            run=run,
             done=self._load_ended,
-            success=self._show_first_page,
+            success=success,
             failure=self._refused,
             progress=LOADING,
             latest=self._latest,
@@ -189,17 +194,7 @@ class CaseTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent):
             return
         filters, order, offset = self.filters, self._order, len(self._rows)
-        self._loading = True
-        ReadOp(
-            parent=self,
-            session=self._session,
-            run=lambda job: load_page(job.session, filters, order, offset),
-            done=self._load_ended,
-            success=self._append_page,
-            failure=self._refused,
-            progress=LOADING,
-            latest=self._latest,
-        ).start()
+        self._load(lambda job: load_page(job.session, filters, order, offset), self._append_page)
 
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         """Called by the view when a header is clicked: reload from the first page."""

@@ -31,6 +31,7 @@ do with the result, and the op does the rest:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import sys
@@ -97,15 +98,10 @@ class ChangeNotifier(QObject):
             self.changed.emit(str(item))
 
 
-_notifier: ChangeNotifier | None = None
-
-
+@functools.cache
 def changes() -> ChangeNotifier:
     """The app-wide notifier (made on first use, on the UI thread)."""
-    global _notifier
-    if _notifier is None:
-        _notifier = ChangeNotifier()
-    return _notifier
+    return ChangeNotifier()
 
 
 def report_unexpected(exc: BaseException) -> None:
@@ -188,14 +184,9 @@ class _Dispatcher(QObject):
             op.progressed(done, total, text)
 
 
-_dispatcher: _Dispatcher | None = None
-
-
+@functools.cache
 def _the_dispatcher() -> _Dispatcher:
-    global _dispatcher
-    if _dispatcher is None:
-        _dispatcher = _Dispatcher()
-    return _dispatcher
+    return _Dispatcher()
 
 
 # Ops in flight, by ticket. Only the UI thread adds and removes them; a pool thread looks

@@ -224,14 +224,22 @@ class SignInDialog(QDialog):
             return
         path = self.store_path
         remember = self.remember_check.isEnabled() and self.remember_check.isChecked()
+        self._start_sign_in(
+            lambda job: _open_store(path, username, password, remember),
+            self._signed_in,
+            self._sign_in_refused,
+        )
+
+    def _start_sign_in(self, run, success, failure) -> None:
+        """Sign in off the UI thread, with the fields disabled until the answer comes."""
         self._abandoned = False
         self._set_busy(True)
         WriteOp(
             parent=self,
-            run=lambda job: _open_store(path, username, password, remember),
+            run=run,
             done=lambda: self._set_busy(False),
-            success=self._signed_in,
-            failure=self._sign_in_refused,
+            success=success,
+            failure=failure,
             dropped=_close_unused,
             progress="Signing in",
         ).start()
@@ -265,17 +273,11 @@ class SignInDialog(QDialog):
 
     def _continue_remembered(self) -> None:
         path = self.store_path
-        self._abandoned = False
-        self._set_busy(True)
-        WriteOp(
-            parent=self,
-            run=lambda job: _auth().sign_in_remembered(path),
-            done=lambda: self._set_busy(False),
-            success=self._remembered_signed_in,
-            failure=self._remembered_refused,
-            dropped=_close_unused,
-            progress="Signing in",
-        ).start()
+        self._start_sign_in(
+            lambda job: _auth().sign_in_remembered(path),
+            self._remembered_signed_in,
+            self._remembered_refused,
+        )
 
     def _remembered_signed_in(self, session) -> None:
         if self._abandoned:

@@ -16,7 +16,6 @@ from sqlalchemy.exc import IntegrityError
 from desktop.domain.cases import CaseStatus, Stage
 from desktop.errors import NotPermitted, ValidationError
 from desktop.services.audit import verify_chain
-from desktop.services.auth import sign_in
 from desktop.services.cases import (
     NEWEST_FIRST,
     REFERENCE_ATTEMPTS,
@@ -32,10 +31,10 @@ from desktop.services.cases import (
 )
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
-from desktop.services.users import add_user
 from desktop.storage.models import AuditEntry, Case, Person
+from tests.services.accounts import SCHOOL_USER_PASSWORD, sign_in_new_user
 
-PASSWORD = "school user password"
+PASSWORD = SCHOOL_USER_PASSWORD
 HYPOTHESIS = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -59,22 +58,10 @@ def _open(
     )
 
 
-def _user(result: SetupResult, store_path: Path, username: str, role: str) -> UserSession:
-    add_user(
-        result.session,
-        username=username,
-        full_name=username.title(),
-        role=role,
-        school_ids=[1],
-        password=PASSWORD,
-    )
-    return sign_in(store_path, username=username, password=PASSWORD)
-
-
 @pytest.fixture
 def bm(new_store: SetupResult, store_path: Path) -> Iterator[UserSession]:
     """A business manager for Ash Primary (school 1) only."""
-    session = _user(new_store, store_path, "bm", "business_manager")
+    session = sign_in_new_user(new_store, store_path, "bm", "business_manager")
     yield session
     session.close()
 
@@ -113,7 +100,7 @@ def test_school_user_sees_only_their_schools_cases(
 
     # Trust-wide roles see every school.
     assert _ids(list_cases(admin)) == {ash.id, birch.id, both.id}
-    leader = _user(new_store, store_path, "leader", "trust_leader")
+    leader = sign_in_new_user(new_store, store_path, "leader", "trust_leader")
     try:
         assert _ids(list_cases(leader)) == {ash.id, birch.id, both.id}
         assert _ids(list_cases(leader, school_id=2)) == {birch.id, both.id}
@@ -129,7 +116,7 @@ def test_school_user_opens_cases_at_their_school(bm: UserSession) -> None:
 
 def test_front_desk_cannot_list_cases(new_store: SetupResult, store_path: Path) -> None:
     _open(new_store.session)
-    desk = _user(new_store, store_path, "desk", "front_desk")
+    desk = sign_in_new_user(new_store, store_path, "desk", "front_desk")
     try:
         with pytest.raises(NotPermitted):
             list_cases(desk)
@@ -145,7 +132,7 @@ def test_front_desk_cannot_list_cases(new_store: SetupResult, store_path: Path) 
 
 def test_auditor_sees_but_cannot_open(new_store: SetupResult, store_path: Path) -> None:
     row = _open(new_store.session, schools=[2])
-    auditor = _user(new_store, store_path, "auditor", "auditor")
+    auditor = sign_in_new_user(new_store, store_path, "auditor", "auditor")
     try:
         assert _ids(list_cases(auditor)) == {row.id}
         with pytest.raises(NotPermitted):

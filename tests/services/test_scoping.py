@@ -25,13 +25,12 @@ from hypothesis import strategies as st
 import desktop.services
 from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services import cases, scope, trust
-from desktop.services.auth import sign_in
 from desktop.services.cases import CaseRow
 from desktop.services.session import Actor, UserSession
 from desktop.services.setup import SetupResult
-from desktop.services.users import add_user
+from tests.services.accounts import SCHOOL_USER_PASSWORD, sign_in_new_user
 
-PASSWORD = "school user password"
+PASSWORD = SCHOOL_USER_PASSWORD
 ASH, BIRCH = 1, 2  # the two schools of the `new_store` trust
 
 # Parameter names that identify a case, or a record that belongs to a case.
@@ -114,25 +113,13 @@ def _open(session: UserSession, family: str, schools: list[int]) -> CaseRow:
     )
 
 
-def _sign_in_new(result: SetupResult, store_path: Path, username: str, role: str) -> UserSession:
-    add_user(
-        result.session,
-        username=username,
-        full_name=username.title(),
-        role=role,
-        school_ids=[ASH],
-        password=PASSWORD,
-    )
-    return sign_in(store_path, username=username, password=PASSWORD)
-
-
 @pytest.fixture
 def world(new_store: SetupResult, store_path: Path) -> Iterator[World]:
     admin = new_store.session
     ash = _open(admin, "Ash", [ASH])
     shared = _open(admin, "Shared", [ASH, BIRCH])
     birch = _open(admin, "Birch", [BIRCH])
-    user = _sign_in_new(new_store, store_path, "bm", "business_manager")
+    user = sign_in_new_user(new_store, store_path, "bm", "business_manager")
     yield World(admin, user, ash, shared, birch)
     user.close()
 
@@ -176,7 +163,7 @@ def test_a_case_at_the_users_own_school_is_in_reach(world: World, name: str) -> 
 def test_a_role_without_casework_is_refused_outright(
     new_store: SetupResult, store_path: Path, world: World, name: str
 ) -> None:
-    desk = _sign_in_new(new_store, store_path, "desk", "front_desk")
+    desk = sign_in_new_user(new_store, store_path, "desk", "front_desk")
     try:
         with pytest.raises(NotPermitted):
             CALLS[name](desk, world.ash)

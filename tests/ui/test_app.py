@@ -25,15 +25,6 @@ from tests.ui.typing import click, type_into
 
 
 @pytest.fixture
-def hooks(monkeypatch: pytest.MonkeyPatch):
-    """Put the real hooks and logging back after the test installs Casebook's."""
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    yield
-    app_module.stop_logging()
-
-
-@pytest.fixture
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[BaseException, Path | None]]:
     """Record what the error dialog would have shown instead of opening it."""
     calls: list[tuple[BaseException, Path | None]] = []

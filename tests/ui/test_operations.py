@@ -4,7 +4,6 @@ writes serialised per session and announced to the windows that show what they c
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import threading
 import time
 from pathlib import Path
@@ -69,15 +68,6 @@ def roomy_pool():
     pool.setMaxThreadCount(max(before, 4))
     yield
     pool.setMaxThreadCount(before)
-
-
-@pytest.fixture
-def hooks(monkeypatch: pytest.MonkeyPatch):
-    """Put the real hooks and logging back after the test installs Casebook's."""
-    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
-    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
-    yield
-    app_module.stop_logging()
 
 
 @pytest.fixture

@@ -244,22 +244,25 @@ def test_schools_page_needs_a_named_school(qtbot, wizard):
     assert not next_button.isEnabled()
 
 
+ASH_ROW = ("Ash Primary", "Ash Lane", "Ann Ash")
+
+
+def type_row_by_keys(qtbot, cells) -> None:
+    """Name, Tab, address, Tab, headteacher: the keys a person presses along one row."""
+    for number, text in enumerate(cells):
+        if number:
+            press(qtbot, Qt.Key.Key_Tab)
+        type_keys(qtbot, text)
+
+
 def test_typing_straight_onto_a_cell_starts_editing_it(qtbot, wizard):
     """No double-click needed: the page opens with the first cell current, ready to type."""
     to_page(qtbot, wizard, SCHOOLS)
     table = w(wizard, QTableWidget, "schoolsTable")
     assert focused() is table or cell_editor(table, 0, 0) is focused()
-    type_keys(qtbot, "Ash Primary")
-    press(qtbot, Qt.Key.Key_Tab)
-    type_keys(qtbot, "Ash Lane")
-    press(qtbot, Qt.Key.Key_Tab)
-    type_keys(qtbot, "Ann Ash")
+    type_row_by_keys(qtbot, ASH_ROW)
     press(qtbot, Qt.Key.Key_Return)
-    assert [table.item(0, column).text() for column in range(3)] == [
-        "Ash Primary",
-        "Ash Lane",
-        "Ann Ash",
-    ]
+    assert [table.item(0, column).text() for column in range(3)] == list(ASH_ROW)
     assert wizard.currentId() == SCHOOLS  # Return ended the edit; it did not press Next
     assert button(wizard, QWizard.WizardButton.NextButton).isEnabled()
 
@@ -434,19 +437,11 @@ def test_tab_from_the_last_cell_leaves_the_table_for_add_school(qtbot, wizard):
     """A keyboard user is never trapped: Tab once wrapped round to the first cell for ever."""
     to_page(qtbot, wizard, SCHOOLS)
     table = w(wizard, QTableWidget, "schoolsTable")
-    type_keys(qtbot, "Ash Primary")
-    press(qtbot, Qt.Key.Key_Tab)
-    type_keys(qtbot, "Ash Lane")
-    press(qtbot, Qt.Key.Key_Tab)
-    type_keys(qtbot, "Ann Ash")
+    type_row_by_keys(qtbot, ASH_ROW)
     press(qtbot, Qt.Key.Key_Tab)
     add = w(wizard, QPushButton, "addSchoolButton")
     qtbot.waitUntil(lambda: focused() is add)
-    assert [table.item(0, column).text() for column in range(3)] == [
-        "Ash Primary",
-        "Ash Lane",
-        "Ann Ash",
-    ]
+    assert [table.item(0, column).text() for column in range(3)] == list(ASH_ROW)
     press(qtbot, Qt.Key.Key_Space)  # Add school: a new row, its first cell being edited
     assert table.rowCount() == 2
     type_keys(qtbot, "Birch Academy")

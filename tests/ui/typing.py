@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -26,6 +25,8 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QWidget,
 )
+
+from tests.keystrokes import type_char
 
 LEFT = Qt.MouseButton.LeftButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -54,14 +55,7 @@ def type_keys(qtbot, text: str) -> None:
         if number:
             press(qtbot, Qt.Key.Key_Return)
         for char in line:
-            widget = focused()
-            if char.isascii() and char.isprintable():
-                qtbot.keyClicks(widget, char)
-            else:
-                # A layout's key for a letter reports the letter's upper-case code as its key.
-                upper = char.upper()
-                key = Qt.Key(ord(upper)) if len(upper) == 1 else Qt.Key.Key_unknown
-                QTest.sendKeyEvent(QTest.KeyAction.Click, widget, key, char, NO_MODIFIER)
+            type_char(focused(), char)
 
 
 def _click_target(widget: QWidget) -> QWidget:
