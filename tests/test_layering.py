@@ -134,16 +134,24 @@ def test_only_services_open_the_storage_layer() -> None:
     assert _offences(files, ("desktop.storage",)) == []
 
 
-# The services that open or unlock a store; every other service sees only the opened store.
-STORE_OPENERS = ("store.py", "auth.py", "setup.py", "session.py")
+# Creating a new encrypted file store is the one service that knows the file's make-up.
+FILE_STORE_MAKERS = ("setup.py",)
+# Naming an encrypted file store, as a path's location, is the other.
+FILE_STORE_NAMERS = ("store.py",)
 
 
-def test_only_the_opening_services_see_the_key_vault_or_the_engine() -> None:
-    """The store seam: other services never see a file, a key slot or an engine."""
-    files = [path for path in _python_files("desktop/services") if path.name not in STORE_OPENERS]
-    assert ROOT / "desktop" / "services" / "users.py" in files
-    banned = ("desktop.storage.keyvault", "desktop.storage.engine", "desktop.storage.store")
-    assert _offences(files, banned) == []
+def test_services_see_the_store_seam_not_the_file_store() -> None:
+    """Services unlock and use stores through `storage.store` (Store, StoreLocation); the
+    key vault, the engine and the file store's own class are for the file store alone."""
+    files = [
+        path for path in _python_files("desktop/services") if path.name not in FILE_STORE_MAKERS
+    ]
+    assert ROOT / "desktop" / "services" / "auth.py" in files
+    assert _offences(files, ("desktop.storage.keyvault", "desktop.storage.engine")) == []
+    namers = [path for path in files if path.name not in FILE_STORE_NAMERS]
+    for path in namers:
+        text = path.read_text(encoding="utf-8")
+        assert "EncryptedFileStore" not in text and "FileStoreLocation" not in text, path
 
 
 def test_only_services_talk_to_the_keyring() -> None:

@@ -20,39 +20,38 @@ from desktop.errors import (
 )
 from desktop.services import audit
 from desktop.services.session import UserSession
-from desktop.services.store import actor_for, find_user, load_keyfile, open_store
-from desktop.storage.keyvault import KeyFile, editing
+from desktop.services.store import actor_for, find_user, locate
 from desktop.storage.models import User
+from desktop.storage.store import Store, StoreLocation
 
 Clock = Callable[[], float]
 
 
-def _throttle(keyfile: KeyFile, username: str, clock: Clock) -> None:
-    failures, last = keyfile.failures(username)
+def _throttle(location: StoreLocation, username: str, clock: Clock) -> None:
+    failures, last = location.failures(username)
     wait = delay_after_failures(failures) - (clock() - last)
     if wait > 0:
         raise TooManyAttempts(wait)
 
 
-def sign_in(path: Path, *, username: str, password: str, clock: Clock = time.time) -> UserSession:
+def sign_in(
+    where: Path | StoreLocation, *, username: str, password: str, clock: Clock = time.time
+) -> UserSession:
     """Open the store with a user's password. Repeated failures earn growing delays."""
     username = normalise_username(username)
-    keyfile = load_keyfile(path)
-    _throttle(keyfile, username, clock)
+    location = locate(where)
+    _throttle(location, username, clock)
     try:
-        key = keyfile.open_with_password(username, password)
+        store = location.unlock_with_password(username, password)
     except WrongPassword:
-        with editing(keyfile.path) as current:
-            current.record_failure(username, clock())
+        location.record_failure(username, clock())
         raise
-    if keyfile.failures(username)[0]:
-        with editing(keyfile.path) as current:
-            current.clear_failures(username)
-    return _enter(path, keyfile, key, username, method="password")
+    if location.failures(username)[0]:
+        location.clear_failures(username)
+    return _enter(store, username, method="password")
 
 
-def _enter(path: Path, keyfile: KeyFile, key: bytes, username: str, *, method: str) -> UserSession:
-    store = open_store(path, key, keyfile)
+def _enter(store: Store, username: str, *, method: str) -> UserSession:
     try:
         with store.transaction(write=True) as db:
             user = find_user(db, username)
@@ -85,22 +84,25 @@ def change_password(
 
 
 def reset_password_with_recovery_key(
-    path: Path, *, recovery_key: str, username: str, new_password: str, confirm: str | None = None
+    where: Path | StoreLocation,
+    *,
+    recovery_key: str,
+    username: str,
+    new_password: str,
+    confirm: str | None = None,
 ) -> UserSession:
     """When every password is lost: the recovery key opens the store and sets a new one."""
     check_new_password(new_password, confirm)
     username = normalise_username(username)
-    keyfile = load_keyfile(path)
-    key = keyfile.open_with_recovery_key(recovery_key)
-    store = open_store(path, key, keyfile)
+    location = locate(where)
+    store = location.unlock_with_recovery_key(recovery_key)
     try:
         with store.transaction(write=True) as db:
             user = db.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
                 raise NotFound(f"There is no active user called {username!r} in this store.")
             store.set_password(username, new_password)
-            with editing(keyfile.path) as current:
-                current.clear_failures(username)
+            location.clear_failures(username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.password_reset_with_recovery_key")
@@ -111,14 +113,14 @@ def reset_password_with_recovery_key(
 
 
 # -- remember me on this device ------------------------------------------------------------
-def remembered_user(path: Path) -> str | None:
+def remembered_user(where: Path | StoreLocation) -> str | None:
     """The username this device remembers for the store, if its keyring still holds it."""
     try:
-        keyfile = load_keyfile(path)
+        location = locate(where)
     except Exception:
         return None
-    device = secrets.load_device(keyfile.store_id)
-    if device is None or not keyfile.has_slot(device.slot_id):
+    device = secrets.load_device(location.store_id)
+    if device is None or not location.has_device(device.slot_id):
         return None
     return device.username
 
@@ -143,20 +145,19 @@ def remember_this_device(session: UserSession) -> None:
         audit.record(db, session.actor, "device.remembered")
 
 
-def sign_in_remembered(path: Path) -> UserSession:
-    keyfile = load_keyfile(path)
-    device = secrets.load_device(keyfile.store_id)
+def sign_in_remembered(where: Path | StoreLocation) -> UserSession:
+    location = locate(where)
+    device = secrets.load_device(location.store_id)
     if device is None:
         raise WrongPassword("This device is no longer remembered. Sign in with your password.")
-    key = keyfile.open_with_device(device.slot_id, device.secret)
-    return _enter(path, keyfile, key, device.username, method="device")
+    store = location.unlock_with_device(device.slot_id, device.secret)
+    return _enter(store, device.username, method="device")
 
 
-def forget_this_device(path: Path) -> None:
-    """Remove the device slot and the keyring entry; the password still works."""
-    keyfile = load_keyfile(path)
-    device = secrets.load_device(keyfile.store_id)
-    if device is not None and keyfile.has_slot(device.slot_id):
-        with editing(keyfile.path) as current:
-            current.remove_slot(device.slot_id)
-    secrets.forget_device(keyfile.store_id)
+def forget_this_device(where: Path | StoreLocation) -> None:
+    """Remove the device's way in and the keyring entry; the password still works."""
+    location = locate(where)
+    device = secrets.load_device(location.store_id)
+    if device is not None and location.has_device(device.slot_id):
+        location.remove_device(device.slot_id)
+    secrets.forget_device(location.store_id)

@@ -1,77 +1,26 @@
-"""Opening a case store: key file, keyed engine, schema check and migration."""
+"""Finding a store, and the user who signs in to it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, select
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Role
 from desktop.domain.text import normalise_username
-from desktop.errors import AccountDisabled, StoreDamaged, StoreMissing, WrongPassword
+from desktop.errors import AccountDisabled, WrongPassword
 from desktop.services.session import Actor
-from desktop.storage import migrate
-from desktop.storage.engine import make_engine, probe, session_factory
-from desktop.storage.keyvault import KeyFile, keys_path_for
-from desktop.storage.models import StoreMeta, User
-from desktop.storage.store import EncryptedFileStore
-
-STORE_ID_KEY = "store_id"
-SAMPLE_META_KEY = "sample"  # present in a store of invented cases made by `casebook demo`
+from desktop.storage.models import User
+from desktop.storage.store import SAMPLE_META_KEY as SAMPLE_META_KEY
+from desktop.storage.store import STORE_ID_KEY as STORE_ID_KEY
+from desktop.storage.store import FileStoreLocation, StoreLocation
+from desktop.storage.store import open_store as open_store
 
 
-def load_keyfile(path: Path) -> KeyFile:
-    if not path.exists():
-        raise StoreMissing(f"There is no case store at {path}.")
-    return KeyFile.load(keys_path_for(path))
-
-
-def open_store(path: Path, key: bytes, keyfile: KeyFile) -> EncryptedFileStore:
-    """The one way a store is opened (setup, sign-in, recovery, a remembered device).
-
-    Keys the engine, proves the key fits, checks the file pairs with its key file and
-    brings the schema up to date: explicitly, here, before any session uses it.
-    """
-    engine = make_engine(path, key)
-    probe(engine)
-    try:
-        upgrade_schema(engine)
-        sessions = session_factory(engine)
-        with sessions() as db:
-            store_id = db.get(StoreMeta, STORE_ID_KEY)
-            is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
-        if store_id is None or store_id.value != keyfile.store_id:
-            raise StoreDamaged("The key file beside this case store belongs to a different store.")
-    except DatabaseError as exc:
-        engine.dispose()
-        raise StoreDamaged() from exc
-    except BaseException:
-        engine.dispose()
-        raise
-    return EncryptedFileStore(
-        path=path, keyfile=keyfile, key=key, engine=engine, sessions=sessions, is_sample=is_sample
-    )
-
-
-def upgrade_schema(engine: Engine) -> None:
-    """Migrate an older store to this version's schema; refuse one from a newer version."""
-    revision = migrate.current_revision(engine)
-    if revision == migrate.head_revision():
-        return
-    if revision is not None and revision not in _known_revisions():
-        raise StoreDamaged(
-            "This case store was made by a newer version of Casebook. Update Casebook."
-        )
-    migrate.upgrade(engine)
-
-
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+def locate(where: Path | StoreLocation) -> StoreLocation:
+    """Where a store is: a location as given, or the encrypted file at a path."""
+    return where if isinstance(where, StoreLocation) else FileStoreLocation(Path(where))
 
 
 def actor_for(db: Session, user: User) -> Actor:

@@ -16,11 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.errors import WrongPassword
-from desktop.storage.engine import writing
-from desktop.storage.keyvault import KeyFile, editing
+from desktop.errors import StoreDamaged, StoreMissing, WrongPassword
+from desktop.storage import migrate
+from desktop.storage.engine import make_engine, probe, session_factory, writing
+from desktop.storage.keyvault import KeyFile, editing, keys_path_for
+from desktop.storage.models import StoreMeta
+
+STORE_ID_KEY = "store_id"
+SAMPLE_META_KEY = "sample"  # present in a store of invented cases made by `casebook demo`
 
 
 @dataclass(frozen=True)
@@ -145,3 +151,138 @@ class EncryptedFileStore(Store):
         with editing(self.keyfile.path) as keyfile:
             if keyfile.has_slot(slot_id):
                 keyfile.remove_slot(slot_id)
+
+
+class StoreLocation(ABC):
+    """A store not yet opened: where it is, and how each way in unlocks it.
+
+    The sign-in throttle's records live here too, since they are kept before anyone is in.
+    """
+
+    @property
+    @abstractmethod
+    def store_id(self) -> str:
+        """The store's id, readable without unlocking it (to find a remembered device)."""
+
+    @abstractmethod
+    def failures(self, username: str) -> tuple[int, float]:
+        """How many sign-ins failed in a row for `username`, and when the last one was."""
+
+    @abstractmethod
+    def record_failure(self, username: str, when: float) -> None: ...
+
+    @abstractmethod
+    def clear_failures(self, username: str) -> None: ...
+
+    @abstractmethod
+    def unlock_with_password(self, username: str, password: str) -> Store:
+        """Open the store with a user's password; WrongPassword if it does not fit."""
+
+    @abstractmethod
+    def unlock_with_recovery_key(self, recovery_key: str) -> Store: ...
+
+    @abstractmethod
+    def unlock_with_device(self, slot_id: str, secret: bytes) -> Store: ...
+
+    @abstractmethod
+    def has_device(self, slot_id: str) -> bool: ...
+
+    @abstractmethod
+    def remove_device(self, slot_id: str) -> None: ...
+
+
+class FileStoreLocation(StoreLocation):
+    """An encrypted store file and its `.keys` file beside it."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.exists():
+            raise StoreMissing(f"There is no case store at {path}.")
+        self.path = path
+        self._keys_path = keys_path_for(path)
+        KeyFile.load(self._keys_path)  # a missing or damaged key file is said at once
+
+    @property
+    def keyfile(self) -> KeyFile:
+        """Read afresh each time: another sign-in may have changed it since."""
+        return KeyFile.load(self._keys_path)
+
+    @property
+    def store_id(self) -> str:
+        return self.keyfile.store_id
+
+    def failures(self, username: str) -> tuple[int, float]:
+        return self.keyfile.failures(username)
+
+    def record_failure(self, username: str, when: float) -> None:
+        with editing(self._keys_path) as current:  # re-read under the lock, then saved
+            current.record_failure(username, when)
+
+    def clear_failures(self, username: str) -> None:
+        with editing(self._keys_path) as current:
+            current.clear_failures(username)
+
+    def unlock_with_password(self, username: str, password: str) -> Store:
+        keyfile = self.keyfile
+        return open_store(self.path, keyfile.open_with_password(username, password), keyfile)
+
+    def unlock_with_recovery_key(self, recovery_key: str) -> Store:
+        keyfile = self.keyfile
+        return open_store(self.path, keyfile.open_with_recovery_key(recovery_key), keyfile)
+
+    def unlock_with_device(self, slot_id: str, secret: bytes) -> Store:
+        keyfile = self.keyfile
+        return open_store(self.path, keyfile.open_with_device(slot_id, secret), keyfile)
+
+    def has_device(self, slot_id: str) -> bool:
+        return self.keyfile.has_slot(slot_id)
+
+    def remove_device(self, slot_id: str) -> None:
+        with editing(self._keys_path) as current:
+            if current.has_slot(slot_id):
+                current.remove_slot(slot_id)
+
+
+def open_store(path: Path, key: bytes, keyfile: KeyFile) -> EncryptedFileStore:
+    """The one way a store is opened (setup, sign-in, recovery, a remembered device).
+
+    Keys the engine, proves the key fits, checks the file pairs with its key file and
+    brings the schema up to date: explicitly, here, before any session uses it.
+    """
+    engine = make_engine(path, key)
+    probe(engine)
+    try:
+        upgrade_schema(engine)
+        sessions = session_factory(engine)
+        with sessions() as db:
+            store_id = db.get(StoreMeta, STORE_ID_KEY)
+            is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
+        if store_id is None or store_id.value != keyfile.store_id:
+            raise StoreDamaged("The key file beside this case store belongs to a different store.")
+    except DatabaseError as exc:
+        engine.dispose()
+        raise StoreDamaged() from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return EncryptedFileStore(
+        path=path, keyfile=keyfile, key=key, engine=engine, sessions=sessions, is_sample=is_sample
+    )
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Migrate an older store to this version's schema; refuse one from a newer version."""
+    revision = migrate.current_revision(engine)
+    if revision == migrate.head_revision():
+        return
+    if revision is not None and revision not in _known_revisions():
+        raise StoreDamaged(
+            "This case store was made by a newer version of Casebook. Update Casebook."
+        )
+    migrate.upgrade(engine)
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}

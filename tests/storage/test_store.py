@@ -58,3 +58,24 @@ def test_a_device_way_in_is_not_kept_when_the_device_refuses_it(
     assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == kept
     store.remove_device(kept[0])
     assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == []
+
+
+def test_services_take_any_store_location(store_path, new_store: SetupResult) -> None:
+    """Sign-in, the throttle and recovery work on a StoreLocation, not on a file's parts."""
+    from desktop.storage.store import FileStoreLocation
+
+    location = FileStoreLocation(store_path)
+    with pytest.raises(WrongPassword):
+        auth.sign_in(location, username="admin", password="not the password", clock=lambda: 0.0)
+    assert FileStoreLocation(store_path).failures("admin")[0] == 1
+    session = auth.sign_in(location, username="admin", password=ADMIN_PASSWORD, clock=lambda: 9.0)
+    assert FileStoreLocation(store_path).failures("admin")[0] == 0
+    assert session.store.identity.store_id == location.store_id
+    session.close()
+    recovered = auth.reset_password_with_recovery_key(
+        location,
+        recovery_key=new_store.recovery_key,
+        username="admin",
+        new_password="a recovered long password",
+    )
+    recovered.close()
