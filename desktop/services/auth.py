@@ -115,12 +115,13 @@ def reset_password_with_recovery_key(
 # -- remember me on this device ------------------------------------------------------------
 def remembered_user(where: Path | StoreLocation) -> str | None:
     """The username this device remembers for the store, if its keyring still holds it."""
+    location = locate(where)
     try:
-        location = locate(where)
-    except Exception:
-        return None
-    device = secrets.load_device(location.store_id)
-    if device is None or not location.has_device(device.slot_id):
+        store_id = location.store_id
+        device = secrets.load_device(store_id)
+        if device is None or not location.has_device(device.slot_id):
+            return None
+    except Exception:  # no store there, or no keyring: nothing is remembered
         return None
     return device.username
 

@@ -66,6 +66,11 @@ class Store(ABC):
     def closed(self) -> bool:
         return self._closed
 
+    @property
+    @abstractmethod
+    def location(self) -> StoreLocation:
+        """Where this store was opened from: the lock screen signs in there again."""
+
     def close(self) -> None:
         if not self._closed:
             self.engine.dispose()
@@ -121,6 +126,10 @@ class EncryptedFileStore(Store):
         self._key = b""
 
     @property
+    def location(self) -> StoreLocation:
+        return FileStoreLocation(self.path)
+
+    @property
     def key(self) -> bytes:
         """The database key while open (empty once closed): for storage tools and tests only;
         services never need it."""
@@ -157,7 +166,18 @@ class StoreLocation(ABC):
     """A store not yet opened: where it is, and how each way in unlocks it.
 
     The sign-in throttle's records live here too, since they are kept before anyone is in.
+    Making one touches nothing; a missing or damaged store is found when it is used.
     """
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """A short name for people (a file's name)."""
+
+    @property
+    @abstractmethod
+    def description(self) -> str:
+        """Where it is, in full (a file's path)."""
 
     @property
     @abstractmethod
@@ -195,15 +215,22 @@ class FileStoreLocation(StoreLocation):
     """An encrypted store file and its `.keys` file beside it."""
 
     def __init__(self, path: Path) -> None:
-        if not path.exists():
-            raise StoreMissing(f"There is no case store at {path}.")
         self.path = path
         self._keys_path = keys_path_for(path)
-        KeyFile.load(self._keys_path)  # a missing or damaged key file is said at once
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def description(self) -> str:
+        return str(self.path)
 
     @property
     def keyfile(self) -> KeyFile:
         """Read afresh each time: another sign-in may have changed it since."""
+        if not self.path.exists():
+            raise StoreMissing(f"There is no case store at {self.path}.")
         return KeyFile.load(self._keys_path)
 
     @property

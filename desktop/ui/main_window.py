@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -325,8 +324,8 @@ class MainWindow(QMainWindow):
             "Lock",
         ):
             return
-        # The lock screen signs in to the same store: today a file, named by its location.
-        username, path = self.session.actor.username, Path(self.session.store.identity.location)
+        # The lock screen signs in again where this store was opened from.
+        username, path = self.session.actor.username, self.session.store.location
         self._end_session()
         log.info("window.locked")
         dialog = SignInDialog(path, username=username, locked=True, parent=self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
@@ -12,6 +13,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushBut
 from desktop.errors import NotFound, ValidationError, WrongRecoveryKey, user_message
 from desktop.ui.forms import child, load_form
 from desktop.ui.icons import icon
+
+if TYPE_CHECKING:
+    from desktop.services.store import StoreLocation
 from desktop.ui.labels import PASSWORD_HINT
 from desktop.ui.messages import Messenger
 
@@ -19,9 +23,9 @@ from desktop.ui.messages import Messenger
 class RecoveryDialog(QDialog):
     """Opens the store with the recovery key and sets a new password; `session` on success."""
 
-    def __init__(self, store_path: Path, *, username: str = "", parent=None):
+    def __init__(self, store_path: Path | StoreLocation, *, username: str = "", parent=None):
         super().__init__(parent)
-        self.store_path = Path(store_path)
+        self.store_path = store_path  # a path, or an open store's location
         self.session = None
 
         load_form("recovery_dialog", self)

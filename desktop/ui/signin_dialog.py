@@ -12,6 +12,7 @@ import logging
 import math
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -32,6 +33,9 @@ from desktop.ui.operations import BusyIndicator, ReadOp, WriteOp
 from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.worker import preload
 
+if TYPE_CHECKING:
+    from desktop.services.store import StoreLocation
+
 log = logging.getLogger(__name__)
 
 AUTH_MODULE = "desktop.services.auth"
@@ -43,7 +47,7 @@ def _auth():
     return importlib.import_module(AUTH_MODULE)
 
 
-def _remembered_user(store_path: Path) -> str | None:
+def _remembered_user(store_path: Path | StoreLocation) -> str | None:
     """Who this device remembers, if anyone; if that cannot be told, nobody is offered."""
     try:
         return _auth().remembered_user(store_path)
@@ -52,7 +56,7 @@ def _remembered_user(store_path: Path) -> str | None:
         return None
 
 
-def _open_store(store_path: Path, username: str, password: str, remember: bool):
+def _open_store(store_path: Path | StoreLocation, username: str, password: str, remember: bool):
     """Sign in, then (if asked) remember this device; a keyring that refuses is only noted."""
     auth = _auth()
     session = auth.sign_in(store_path, username=username, password=password)
@@ -87,7 +91,7 @@ class SignInDialog(QDialog):
 
     def __init__(
         self,
-        store_path: Path,
+        store_path: Path | StoreLocation,
         *,
         username: str = "",
         locked: bool = False,
@@ -95,7 +99,9 @@ class SignInDialog(QDialog):
         parent=None,
     ):
         super().__init__(parent)
-        self.store_path = Path(store_path)
+        # A path, or the location an open store came from (the lock screen); services take
+        # either. Nothing heavy is imported here: the dialog must open at once.
+        self.store_path = store_path
         self.locked = locked
         self.sample_note = sample_note  # set when signing in to the sample trust
         self.session = None
@@ -125,7 +131,9 @@ class SignInDialog(QDialog):
         self.setWindowIcon(icon("lock" if locked else "casebook"))
         self.setMinimumWidth(420)
         self.store_label.setText(f"Case store: {self.store_path.name}")
-        self.store_label.setToolTip(str(self.store_path))
+        self.store_label.setToolTip(
+            str(store_path) if isinstance(store_path, Path) else store_path.description
+        )
         self.error_label.hide()
         self.busy_indicator = self._place_busy_indicator()
         self._set_up_mode(username)
