@@ -17,8 +17,16 @@ STARTED = time.perf_counter()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QTableView  # noqa: E402
+
+
+def wait_until(app: QApplication, done, seconds: float = 30.0) -> bool:
+    """Run the event loop until `done()`: sign-in and the first page arrive from threads."""
+    deadline = time.perf_counter() + seconds
+    while not done() and time.perf_counter() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+    return bool(done())
 
 
 def main(store: Path, password: str) -> int:
@@ -33,7 +41,7 @@ def main(store: Path, password: str) -> int:
 
     clicked = time.perf_counter()
     dialog.findChild(QPushButton, "signInButton").click()
-    if dialog.session is None:
+    if not wait_until(app, lambda: dialog.session is not None):
         print("sign-in failed", file=sys.stderr)
         return 1
     from desktop.ui.main_window import MainWindow  # imported after sign-in, as in the app
@@ -42,8 +50,9 @@ def main(store: Path, password: str) -> int:
         state = QSettings(str(Path(folder) / "state.ini"), QSettings.Format.IniFormat)
         window = MainWindow(dialog.session, state=state)
         window.show()
-        app.processEvents()
-        rows = window.findChild(QTableView, "caseTable").model().rowCount()
+        model = window.findChild(QTableView, "caseTable").model()
+        wait_until(app, lambda: model.rowCount() > 0)
+        rows = model.rowCount()
         elapsed = time.perf_counter() - clicked
         window.close()
     if rows == 0:

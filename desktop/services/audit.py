@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.dates import utc_now
@@ -175,7 +175,3 @@ def _check_head(db: Session, count: int, last_id: int, last_hash: str) -> ChainR
     if int(head_id) != last_id or head_hash != last_hash:
         return ChainReport(count, last_id + 1, "newer entries have been removed")
     return ChainReport(entries=count)
-
-
-def count_entries(db: Session) -> int:
-    return db.scalar(select(func.count()).select_from(AuditEntry)) or 0
