@@ -47,6 +47,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     sheet = Path(args.recovery_sheet).expanduser() if args.recovery_sheet else None
     if sheet is not None and (sheet.is_dir() or not sheet.parent.is_dir()):
         raise ValidationError(f"Cannot save the recovery sheet as {sheet}.", "recovery_sheet")
+    if sheet is not None and (sheet.exists() or sheet.is_symlink()) and not args.force:
+        raise ValidationError(
+            f"{sheet} already exists; choose another name, or add --force to replace it.",
+            "recovery_sheet",
+        )
     password, confirm = read_secret(
         PASSWORD_ENV, f"Choose a password for {username}: ", what="password", confirm=True
     )
@@ -177,7 +182,12 @@ def register(commands: Commands) -> None:
     init.add_argument(
         "--recovery-sheet",
         metavar="PDF_PATH",
-        help="also save the recovery key as a printable PDF sheet",
+        help="also save the recovery key as a printable PDF sheet (a new file)",
+    )
+    init.add_argument(
+        "--force",
+        action="store_true",
+        help="let --recovery-sheet replace a file that already exists",
     )
 
     demo = add_command(

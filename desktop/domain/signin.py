@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from desktop.errors import ValidationError
 
 FREE_ATTEMPTS = 3
@@ -9,6 +11,18 @@ FIRST_DELAY_SECONDS = 2.0
 MAX_DELAY_SECONDS = 300.0
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024
+
+
+def seconds_to_wait(failures: int, last_failure: float, now: float) -> float:
+    """How long sign-in must still wait, given when the last failure was recorded.
+
+    A record from the future (a clock set wrong, or a hand-edited file) or one that is not
+    a finite number is read as "just now": the usual delay applies, never a day's lock-out
+    and never none at all.
+    """
+    if not math.isfinite(last_failure) or last_failure > now:
+        last_failure = now
+    return delay_after_failures(failures) - (now - last_failure)
 
 
 def delay_after_failures(failures: int) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from desktop import secrets
 from desktop.dates import utc_now
-from desktop.domain.signin import check_new_password, delay_after_failures
+from desktop.domain.signin import check_new_password, seconds_to_wait
 from desktop.domain.text import normalise_username
 from desktop.errors import (
     KeyringUnavailable,
@@ -29,7 +30,13 @@ Clock = Callable[[], float]
 
 def _throttle(location: StoreLocation, username: str, clock: Clock) -> None:
     failures, last = location.failures(username)
-    wait = delay_after_failures(failures) - (clock() - last)
+    now = clock()
+    if failures and not (math.isfinite(last) and last <= now):
+        # A failure dated in the future (a clock set wrong) or not a time at all would
+        # shut the right password out until that moment: date it now, so it ages normally.
+        location.restart_failure_clock(username, now)
+        last = now
+    wait = seconds_to_wait(failures, last, now)
     if wait > 0:
         raise TooManyAttempts(wait)
 

@@ -362,5 +362,12 @@ class KeyFile:
         self._data["throttle"][sid] = {"failures": count, "last": when}
         return count
 
+    def restart_failure_clock(self, username: str, when: float) -> None:
+        """Date the last failure `when`, keeping the count (for a time that cannot be right)."""
+        sid = self.user_slot_id(username)
+        record = self._data["throttle"].get(sid)
+        if record is not None:
+            record["last"] = when
+
     def clear_failures(self, username: str) -> bool:
         return self._data["throttle"].pop(self.user_slot_id(username), None) is not None

@@ -195,6 +195,10 @@ class StoreLocation(ABC):
     def clear_failures(self, username: str) -> None: ...
 
     @abstractmethod
+    def restart_failure_clock(self, username: str, when: float) -> None:
+        """Date the last failure `when` (a recorded time in the future cannot be right)."""
+
+    @abstractmethod
     def unlock_with_password(self, username: str, password: str) -> Store:
         """Open the store with a user's password; WrongPassword if it does not fit."""
 
@@ -247,6 +251,10 @@ class FileStoreLocation(StoreLocation):
     def clear_failures(self, username: str) -> None:
         with editing(self._keys_path) as current:
             current.clear_failures(username)
+
+    def restart_failure_clock(self, username: str, when: float) -> None:
+        with editing(self._keys_path) as current:
+            current.restart_failure_clock(username, when)
 
     def unlock_with_password(self, username: str, password: str) -> Store:
         keyfile = self.keyfile

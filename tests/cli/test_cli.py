@@ -213,6 +213,23 @@ def test_init_writes_the_recovery_sheet_only_when_asked(env, capsys, tmp_path) -
     assert not any(p.suffix == ".pdf" and p != sheet for p in tmp_path.iterdir())
 
 
+def test_init_never_replaces_an_existing_file_with_the_sheet_unless_forced(
+    env, capsys, tmp_path
+) -> None:
+    sheet = tmp_path / "precious.pdf"
+    sheet.write_bytes(b"someone's own document")
+    store = tmp_path / "a.casebook"
+    code, _, err = run(
+        capsys, "init", "--db", store, "--trust", "T", "--school", "A", "--admin", "admin",
+        "--recovery-sheet", sheet,
+    )  # fmt: skip
+    assert code == 1 and "already exists" in err and "--force" in err
+    assert sheet.read_bytes() == b"someone's own document"
+    assert not store.exists()  # refused before anything was made
+    key = init(capsys, store, "--recovery-sheet", sheet, "--force")
+    assert key in pdf_text(sheet.read_bytes()).replace("\n", "")
+
+
 def test_audit_verify_intact_then_tampered(env, capsys, store_path) -> None:
     init(capsys, store_path)
     code, out, _ = run(capsys, "audit", "verify", "--db", store_path, "--user", "admin")

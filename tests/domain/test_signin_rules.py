@@ -13,6 +13,7 @@ from desktop.domain.signin import (
     check_new_password,
     delay_after_failures,
     password_problem,
+    seconds_to_wait,
 )
 from desktop.errors import ValidationError
 
@@ -72,3 +73,16 @@ def test_a_confirmation_that_differs_names_the_confirm_field() -> None:
         check_new_password("correct horse battery", "correct horse batterY")
     assert info.value.field == "confirm"
     assert info.value.message == "The two passwords are not the same."
+
+
+@pytest.mark.parametrize("last", [10_000.0, float("nan"), float("inf"), float("-inf")])
+def test_a_failure_time_from_the_future_or_not_a_number_counts_as_now(last: float) -> None:
+    """Once a clock set a day ahead shut out the right password for 86,402 s; NaN let
+    every guess through."""
+    now = 100.0
+    assert seconds_to_wait(5, last, now) == delay_after_failures(5)
+
+
+def test_the_wait_runs_down_from_the_last_failure() -> None:
+    assert seconds_to_wait(5, 99.0, 100.0) == delay_after_failures(5) - 1.0
+    assert seconds_to_wait(0, 99.0, 100.0) <= 0

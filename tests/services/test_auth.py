@@ -470,3 +470,21 @@ def test_keyring_that_does_not_keep_values_is_insecure() -> None:
     status = secrets.keyring_status()
     assert status.secure is False
     assert status.reason
+
+
+def test_a_failure_recorded_in_the_future_does_not_lock_out_for_a_day(
+    store_path: Path, new_store: SetupResult
+) -> None:
+    """A clock set a day ahead once shut out the right password for 86,402 s."""
+    from desktop.domain.signin import MAX_DELAY_SECONDS
+    from desktop.storage.keyvault import editing
+
+    now = 1_000_000.0
+    with editing(keys_path_for(store_path)) as keys:
+        for _ in range(FREE_ATTEMPTS + 1):
+            keys.record_failure("admin", now + 86_400)
+    with pytest.raises(TooManyAttempts) as refused:
+        sign_in(store_path, username="admin", password=ADMIN_PASSWORD, clock=lambda: now)
+    assert refused.value.retry_after <= MAX_DELAY_SECONDS
+    later = now + MAX_DELAY_SECONDS + 1
+    sign_in(store_path, username="admin", password=ADMIN_PASSWORD, clock=lambda: later).close()
