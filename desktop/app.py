@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 import desktop
 from desktop import paths
+from desktop.diagnostics import describe_exception
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -76,49 +77,7 @@ def setup_logging() -> Path | None:
     return path
 
 
-# Exception types whose messages come from code (names of types, functions and attributes),
-# never from what a person typed; only these messages are logged, cut to a few hundred
-# characters. Every other message may carry a name or an address and is left out.
-_CODE_MESSAGE_TYPES = (TypeError, AttributeError, NameError, ImportError, NotImplementedError)
-_MESSAGE_LIMIT = 300
 _STACK_LIMIT = 12
-
-
-def _code_message(exc: BaseException) -> str | None:
-    if not isinstance(exc, _CODE_MESSAGE_TYPES) or isinstance(exc, OSError):
-        return None
-    text = " ".join(str(exc).split())
-    return text[:_MESSAGE_LIMIT] if text else None
-
-
-def describe_exception(exc: BaseException, context: str = "") -> str:
-    """Where an exception happened, for the log: types, frames and a context, not its data.
-
-    Messages can carry a person's name or typed text, so only those of `_CODE_MESSAGE_TYPES`
-    are kept. An error raised inside Qt (a signal or a delegate) may have no Python frames
-    of its own, so `context` adds the call stack and the widget that had focus.
-    """
-    lines: list[str] = []
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        kind = type(current)
-        prefix = "caused by " if lines else ""
-        lines.append(f"{prefix}{kind.__module__}.{kind.__qualname__}\n")
-        message = _code_message(current)
-        if message:
-            lines.append(f"  says: {message}\n")
-        frames = traceback.format_tb(current.__traceback__)
-        if frames:
-            lines.append("Traceback (most recent call last):\n")
-            lines.extend(frames)
-        else:
-            lines.append("  (no Python frames: raised inside Qt or a C extension)\n")
-        current = current.__cause__ or current.__context__
-    if context:
-        lines.append(context)
-    return "".join(lines)
 
 
 def qt_context(skip: int = 2) -> str:

@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -227,13 +226,12 @@ def setup_logging() -> None:
 
 
 def log_unexpected(exc: BaseException) -> None:
-    """Keep where it happened for support, but not the message: it may hold personal data."""
+    """Keep where it happened for support, as the window's log does (desktop.diagnostics)."""
     from desktop.dates import utc_now
+    from desktop.diagnostics import describe_exception
     from desktop.paths import log_dir
 
-    kind = f"{type(exc).__module__}.{type(exc).__qualname__}"
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    text = f"{utc_now().isoformat(timespec='seconds')} unexpected {kind}\n{frames}\n"
+    text = f"{utc_now().isoformat(timespec='seconds')} unexpected {describe_exception(exc)}\n"
     with suppress(OSError):
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)

@@ -34,9 +34,9 @@ from desktop.services.setup import (
     _remove_store_files,
     create_store,
 )
-from desktop.services.store import SAMPLE_META_KEY
 from desktop.services.users import add_user
 from desktop.storage import models as m
+from desktop.storage.store import SAMPLE_META_KEY
 
 SAMPLE_PASSWORD = "casebook-sample"
 SAMPLE_PASSWORD_RULE = (

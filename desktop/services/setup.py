@@ -18,7 +18,7 @@ from desktop.domain.text import clean_block, clean_line, clean_username
 from desktop.errors import StoreExists, ValidationError
 from desktop.services import audit
 from desktop.services.session import UserSession
-from desktop.services.store import STORE_ID_KEY, actor_for, open_store
+from desktop.services.store import actor_for
 from desktop.storage import migrate
 from desktop.storage.engine import configure_new_database, make_engine, session_factory, writing
 from desktop.storage.keyvault import (
@@ -30,6 +30,7 @@ from desktop.storage.keyvault import (
     parse_recovery_key,
 )
 from desktop.storage.models import BehaviourCategory, School, StoreMeta, Trust, User
+from desktop.storage.store import STORE_ID_KEY, open_store
 
 
 @dataclass(frozen=True)

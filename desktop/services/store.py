@@ -12,11 +12,8 @@ from desktop.domain.text import normalise_username
 from desktop.errors import AccountDisabled, WrongPassword
 from desktop.services.session import Actor
 from desktop.storage.models import User
-from desktop.storage.store import SAMPLE_META_KEY as SAMPLE_META_KEY
-from desktop.storage.store import STORE_ID_KEY as STORE_ID_KEY
 from desktop.storage.store import FileStoreLocation
 from desktop.storage.store import StoreLocation as StoreLocation
-from desktop.storage.store import open_store as open_store
 
 
 def locate(where: Path | StoreLocation) -> StoreLocation:

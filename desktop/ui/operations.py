@@ -49,6 +49,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from desktop.diagnostics import exception_chain
 from desktop.errors import is_expected
 from desktop.ui.messages import Messenger
 from desktop.ui.worker import WORKING, BusyIndicator
@@ -222,11 +223,8 @@ def _work(ticket: int) -> None:
 def _clear_locals(exc: BaseException | None) -> None:
     """Keep a traceback's lines (for the log) but not its frames' variables, which could
     otherwise hold the last reference to a window until this pool thread lets go."""
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        traceback.clear_frames(exc.__traceback__)
-        exc = exc.__cause__ or exc.__context__
+    for link in exception_chain(exc):
+        traceback.clear_frames(link.__traceback__)
 
 
 def _emit_progress(dispatcher: _Dispatcher, ticket: int, done: int, total: int, text: str):

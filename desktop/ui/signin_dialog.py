@@ -31,7 +31,7 @@ from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
 from desktop.ui.operations import BusyIndicator, ReadOp, WriteOp
 from desktop.ui.recovery_dialog import RecoveryDialog
-from desktop.ui.worker import preload
+from desktop.ui.worker import fit_height, preload
 
 if TYPE_CHECKING:
     from desktop.services.store import StoreLocation
@@ -345,18 +345,9 @@ class SignInDialog(QDialog):
     def _show_error(self, text: str, focus: QLineEdit) -> None:
         self.error_label.setText(text)
         self.error_label.show()
-        self._fit_height()
+        fit_height(self)  # the message grows the dialog; it never squeezes the fields
         focus.setFocus()
         focus.selectAll()
-
-    def _fit_height(self) -> None:
-        """Grow to fit a message that appeared, rather than squeezing the fields."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        needed = self.sizeHint().height()
-        if self.height() < needed:
-            self.resize(self.width(), needed)
 
     def _clear_error(self) -> None:
         if self.error_label.isVisible() and not self._countdown.isActive():

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.diagnostics import describe_exception  # types and frames, never messages
+
 log = logging.getLogger(__name__)
 
 WORKING = "Working…"
@@ -58,8 +60,6 @@ class Task(QRunnable):
         try:
             result = self.fn(progress=self._progress)
         except Exception as exc:  # reported to the UI, which turns it into words
-            from desktop.app import describe_exception  # types and frames, never the message
-
             log.error("background task failed\n%s", describe_exception(exc))
             self.signals.failed.emit(exc)
         else:
@@ -104,6 +104,18 @@ def preload(*modules: str) -> None:
 
 
 # -- the busy indicator -------------------------------------------------------------------
+def fit_height(window: QWidget) -> int:
+    """Grow a dialog to fit what its layout now shows, rather than squeezing its fields;
+    returns by how much it grew."""
+    layout = window.layout()
+    if layout is not None:
+        layout.activate()
+    grown = max(0, window.sizeHint().height() - window.height())
+    if grown:
+        window.resize(window.width(), window.height() + grown)
+    return grown
+
+
 class BusyIndicator(QWidget):
     """A line of text and a moving bar, shown while an op has been running for a while.
 
@@ -193,11 +205,8 @@ class BusyIndicator(QWidget):
         layout = window.layout()
         if window is self or isinstance(window, QMainWindow) or layout is None:
             return
-        layout.activate()
-        needed = window.sizeHint().height()
-        if window.isVisible() and window.height() < needed:
-            self._grown = needed - window.height()
-            window.resize(window.width(), needed)
+        if window.isVisible():
+            self._grown = fit_height(window)
 
     def _give_back_room(self) -> None:
         window = self.window()

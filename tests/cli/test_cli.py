@@ -300,6 +300,26 @@ def test_unexpected_errors_are_logged_without_their_message(env, capsys, store_p
     assert "Traceback" not in err and "High Street" not in err
     log = (Path(os.environ["XDG_STATE_HOME"]) / "Casebook" / "log" / LOG_FILE_NAME).read_text()
     assert "RuntimeError" in log and "High Street" not in log
+    assert "in broken" in log  # the frames, as the window's log keeps them
+
+
+def test_the_cli_log_keeps_a_code_made_message_and_the_cause(env, capsys, store_path) -> None:
+    """One description of an error for both logs (desktop.diagnostics): a TypeError's
+    message names code, not people, so it is kept, and so is what it came from."""
+    init(capsys, store_path)
+
+    def broken(*args, **kwargs):
+        try:
+            raise KeyError(" ".join(["Patricia", "Example"]))
+        except KeyError as exc:
+            raise TypeError("all_cases() got an unexpected keyword argument 'x'") from exc
+
+    env.setattr(cases, "all_cases", broken)
+    code, _, _ = run(capsys, "cases", "--db", store_path, "--user", "admin")
+    assert code == 1
+    log = (Path(os.environ["XDG_STATE_HOME"]) / "Casebook" / "log" / LOG_FILE_NAME).read_text()
+    assert "says: all_cases() got an unexpected keyword argument 'x'" in log
+    assert "caused by builtins.KeyError" in log and "Patricia Example" not in log
 
 
 def test_interrupt_exits_130_quietly(env, capsys, store_path) -> None:
