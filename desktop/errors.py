@@ -77,18 +77,24 @@ class StoreDamaged(CasebookError):
     )
 
 
+class StoreBusy(CasebookError):
+    default_message = (
+        "Another copy of Casebook is saving to this case store. Try again in a moment."
+    )
+
+
+class SessionEnded(CasebookError):
+    default_message = (
+        "Your account was removed or changed while you were signed in, so this window has "
+        "been locked. Sign in again."
+    )
+
+
 class KeyringUnavailable(CasebookError):
     default_message = (
         "This computer has no secure password store, so Casebook cannot remember you here. "
         "Sign in with your password each time."
     )
-
-
-class AuditChainBroken(CasebookError):
-    def __init__(self, entry_id: int, reason: str) -> None:
-        self.entry_id = entry_id
-        self.reason = reason
-        super().__init__(f"The audit trail is broken at entry {entry_id}: {reason}.")
 
 
 def user_message(exc: BaseException) -> str:

@@ -131,6 +131,8 @@ def signed_in(path: Path, username: str, password: str | None = None) -> Iterato
     if password is None:
         password = read_secret(PASSWORD_ENV, f"Password for {username}: ", what="password")[0]
     session = auth.sign_in(path, username=username, password=password)
+    for notice in session.notices:
+        print(f"casebook: warning: {notice}", file=sys.stderr)
     try:
         yield session
     finally:

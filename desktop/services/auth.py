@@ -2,73 +2,93 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from desktop import secrets
 from desktop.dates import utc_now
+from desktop.domain.roles import Role
 from desktop.domain.signin import check_new_password, seconds_to_wait
 from desktop.domain.text import normalise_username
-from desktop.errors import (
-    KeyringUnavailable,
-    NotFound,
-    TooManyAttempts,
-    WrongPassword,
-)
+from desktop.errors import KeyringUnavailable, NotFound, NotPermitted, WrongPassword
 from desktop.services import audit
-from desktop.services.session import UserSession
-from desktop.services.store import actor_for, find_user, locate
+from desktop.services.frontdesk import FrontDeskSession
+from desktop.services.session import Actor, UserSession, bind_store
+from desktop.services.store import actor_for, find_user, grants_for, locate, signer_id_for
 from desktop.storage.models import User
-from desktop.storage.store import Store, StoreLocation
+from desktop.storage.store import FrontDeskAccess, Store, StoreLocation
 
 Clock = Callable[[], float]
-
-
-def _throttle(location: StoreLocation, username: str, clock: Clock) -> None:
-    failures, last = location.failures(username)
-    now = clock()
-    if failures and not (math.isfinite(last) and last <= now):
-        # A failure dated in the future (a clock set wrong) or not a time at all would
-        # shut the right password out until that moment: date it now, so it ages normally.
-        location.restart_failure_clock(username, now)
-        last = now
-    wait = seconds_to_wait(failures, last, now)
-    if wait > 0:
-        raise TooManyAttempts(wait)
 
 
 def sign_in(
     where: Path | StoreLocation, *, username: str, password: str, clock: Clock = time.time
 ) -> UserSession:
-    """Open the store with a user's password. Repeated failures earn growing delays."""
+    """Open the store with a user's password. Repeated failures earn growing delays.
+
+    Front-desk accounts open only the list of current restrictions: `sign_in_any`.
+    """
+    opened = sign_in_any(where, username=username, password=password, clock=clock)
+    if isinstance(opened, FrontDeskSession):
+        opened.close()
+        raise NotPermitted("Front-desk accounts open only the visitor check, not case files.")
+    return opened
+
+
+def sign_in_any(
+    where: Path | StoreLocation, *, username: str, password: str, clock: Clock = time.time
+) -> UserSession | FrontDeskSession:
+    """Sign in whoever it is: a case worker gets the store, the front desk its list.
+
+    Each attempt is counted as failed, under the store's write lock, before the password
+    is tried, so guesses made at once wait their turn; a success clears the count.
+    """
     username = normalise_username(username)
     location = locate(where)
-    _throttle(location, username, clock)
-    try:
-        store = location.unlock_with_password(username, password)
-    except WrongPassword:
-        location.record_failure(username, clock())
-        raise
-    if location.failures(username)[0]:
-        location.clear_failures(username)
-    return _enter(store, username, method="password")
+    now = clock()
+    location.begin_attempt(
+        username, now, lambda failures, last: seconds_to_wait(failures, last, now)
+    )
+    opened = location.unlock_with_password(username, password)
+    location.clear_failures(username)
+    if isinstance(opened, FrontDeskAccess):
+        return FrontDeskSession(opened, username)
+    return _enter(opened, username, method="password")
 
 
 def _enter(store: Store, username: str, *, method: str) -> UserSession:
     try:
         with store.transaction(write=True) as db:
+            bind_store(db, store)
             user = find_user(db, username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.signed_in", detail={"method": method})
+            notices = _ways_in_notices(store, db, actor)
     except BaseException:
         store.close()
         raise
-    return UserSession(store, actor)
+    return UserSession(store, actor, notices)
+
+
+def _ways_in_notices(store: Store, db: Session, actor: Actor) -> tuple[str, ...]:
+    """Say so, and record it, when the key file's tags show it was changed outside."""
+    integrity = store.integrity
+    if integrity.ok:
+        return ()
+    words = audit.describe_ways_in(db, store.slot_names(), integrity.bad_slots)
+    if not integrity.header_ok:
+        words.append("list of ways in")
+    audit.record(db, actor, "keys.changed_outside", detail={"ways_in": words})
+    return (
+        "The key file beside this case store was changed outside Casebook. These no longer "
+        f"check out: {', '.join(words)}. Ask your data protection lead to reset them, and "
+        "keep a backup of the key file.",
+    )
 
 
 def sign_out(session: UserSession) -> None:
@@ -83,10 +103,13 @@ def sign_out(session: UserSession) -> None:
 def change_password(
     session: UserSession, *, current_password: str, new_password: str, confirm: str | None = None
 ) -> None:
-    """Rewrap only this user's slot; every other way in keeps working."""
+    """Reseal only this user's slot, in step with its audit entry; every other way in keeps
+    working."""
     check_new_password(new_password, confirm)
-    session.store.change_password(session.actor.username, current_password, new_password)
     with session.transaction(write=True) as db:
+        session.store.change_own_password(
+            db, session.actor.username, current_password, new_password
+        )
         audit.record(db, session.actor, "user.password_changed")
 
 
@@ -105,17 +128,31 @@ def reset_password_with_recovery_key(
     store = location.unlock_with_recovery_key(recovery_key)
     try:
         with store.transaction(write=True) as db:
+            bind_store(db, store)
             user = db.scalar(select(User).where(User.username == username))
             if user is None or not user.active:
                 raise NotFound(f"There is no active user called {username!r} in this store.")
-            store.set_password(username, new_password)
-            location.clear_failures(username)
+            role = Role(user.role)
+            store.set_password(
+                db,
+                username,
+                new_password,
+                signer_id=signer_id_for(user.id),
+                grants=grants_for(role),
+            )
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.password_reset_with_recovery_key")
     except BaseException:
         store.close()
         raise
+    location.clear_failures(username)
+    if role is Role.FRONT_DESK:
+        store.close()
+        raise NotPermitted(
+            "The password is reset. Front-desk accounts open only the visitor check: "
+            "sign in there with the new password."
+        )
     return UserSession(store, actor)
 
 
@@ -141,15 +178,16 @@ def remember_this_device(session: UserSession) -> None:
     store_id = store.identity.store_id
     earlier = secrets.load_device(store_id)
     if earlier is not None:
-        store.remove_device(earlier.slot_id)
+        with session.transaction(write=True) as db:
+            store.remove_device(db, earlier.slot_id)
         secrets.forget_device(store_id)
 
     def keep(slot_id: str, secret: bytes) -> None:
         # If the keyring refuses, this raises and the new way in is never saved.
         secrets.save_device(store_id, secrets.RememberedDevice(username, slot_id, secret))
 
-    store.add_device(keep)
     with session.transaction(write=True) as db:
+        store.add_device(db, keep)
         audit.record(db, session.actor, "device.remembered")
 
 

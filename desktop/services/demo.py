@@ -26,13 +26,13 @@ from desktop.domain.roles import Role
 from desktop.errors import ValidationError
 from desktop.services import audit
 from desktop.services import demo_data as data
+from desktop.services.demo_restrictions import add_restrictions
 from desktop.services.session import UserSession
 from desktop.services.setup import (
     AdminDraft,
     SchoolDraft,
     TrustDraft,
-    _remove_store_files,
-    create_store,
+    build_store,
 )
 from desktop.services.users import add_user
 from desktop.storage import models as m
@@ -108,9 +108,8 @@ def create_demo_store(
     report = progress or (lambda done, total, message: None)
     report(0, cases, "Setting up the sample trust")
     admin_name = SAMPLE_ACCOUNTS[0][1]
-    result = create_store(path, trust=SAMPLE_TRUST, admin=AdminDraft("admin", admin_name, password))
-    session = result.session
-    try:
+
+    def build(session: UserSession) -> None:
         rng = random.Random(seed)
         builder = _Builder(session, rng, today)
         with session.transaction(write=True) as db:
@@ -126,11 +125,9 @@ def create_demo_store(
             report(min(start + CHUNK, cases), cases, PROGRESS_MESSAGE)
         if not cases:
             report(0, 0, PROGRESS_MESSAGE)
-    except BaseException:
-        session.close()
-        _remove_store_files(path)
-        raise
-    session.close()
+        add_restrictions(session, rng, today)
+
+    build_store(path, build, trust=SAMPLE_TRUST, admin=AdminDraft("admin", admin_name, password))
     return DemoResult(path, tuple(a[0] for a in SAMPLE_ACCOUNTS), password, cases)
 
 

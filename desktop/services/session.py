@@ -6,11 +6,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Operation, Role, is_permitted
-from desktop.errors import NotPermitted
+from desktop.errors import NotPermitted, SessionEnded
+from desktop.storage.models import User
 from desktop.storage.store import Store
+
+# Session info: the signed-in account's audit keys, for the audit trail's writer.
+AUDIT_KEYS_INFO = "casebook_audit_keys"
+STORE_INFO = "casebook_store"  # the open store, for the audit head kept outside it
+
+
+def bind_store(db: Session, store: Store) -> None:
+    """Let the audit trail in this transaction find the account's keys and the store."""
+    db.info[AUDIT_KEYS_INFO] = store.audit_keys
+    db.info[STORE_INFO] = store
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,8 @@ class UserSession:
 
     store: Store
     actor: Actor
+    # Things to tell the person once they are in (a key file changed outside Casebook).
+    notices: tuple[str, ...] = ()
 
     @property
     def is_sample(self) -> bool:
@@ -66,7 +80,19 @@ class UserSession:
         it waits for another writer rather than failing with "database is locked".
         """
         with self.store.transaction(write=write) as db:
+            bind_store(db, self.store)
+            self._check_still_allowed(db)
             yield db
+
+    def _check_still_allowed(self, db: Session) -> None:
+        """An account removed, switched off or given another role since sign-in acts no
+        more: its open windows lock at their next step, whichever copy removed it."""
+        row = db.execute(
+            select(User.active, User.role).where(User.id == self.actor.user_id)
+        ).first()
+        if row is None or not row.active or row.role != self.actor.role.value:
+            self.store.close()
+            raise SessionEnded()
 
     @property
     def closed(self) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,21 +17,25 @@ from desktop.domain.roles import Role
 from desktop.domain.signin import check_new_password
 from desktop.domain.text import clean_block, clean_line, clean_username
 from desktop.errors import StoreExists, ValidationError
-from desktop.services import audit
-from desktop.services.session import UserSession
-from desktop.services.store import actor_for
+from desktop.services import audit, frontdesk
+from desktop.services.session import AUDIT_KEYS_INFO, UserSession
+from desktop.services.store import actor_for, grants_for, signer_id_for
 from desktop.storage import migrate
 from desktop.storage.engine import configure_new_database, make_engine, session_factory, writing
+from desktop.storage.filestore import lock_path_for, open_store
+from desktop.storage.frontdesk import encode, front_desk_path_for
 from desktop.storage.keyvault import (
     RECOVERY_KEY_BYTES,
     KeyFile,
+    Keys,
     format_recovery_key,
     keys_path_for,
     new_database_key,
     parse_recovery_key,
+    write_atomically,
 )
 from desktop.storage.models import BehaviourCategory, School, StoreMeta, Trust, User
-from desktop.storage.store import STORE_ID_KEY, open_store
+from desktop.storage.store import AUDIT_HEAD_INFO, STORE_ID_KEY, AuditKeys
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ def create_store(
         raise StoreExists()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = new_database_key()
+    everything = Keys(front_desk=new_database_key(), cases=key, audit=new_database_key())
     keyfile = KeyFile.create(keys_path_for(path))
     engine = make_engine(path, key)
     try:
@@ -125,6 +131,7 @@ def create_store(
         migrate.upgrade(engine)
         sessions = session_factory(engine)
         with writing(sessions) as db:
+            db.info[AUDIT_KEYS_INFO] = AuditKeys(None, None, everything.audit)
             db.add(StoreMeta(key=STORE_ID_KEY, value=keyfile.store_id))
             now = utc_now()
             row = Trust(
@@ -158,12 +165,20 @@ def create_store(
             db.flush()
             actor = actor_for(db, user)
             audit.record(db, actor, "store.created", detail={"schools": len(trust.schools)})
-        keyfile.set_password(admin.username, admin.password, key)
+            head = db.info[AUDIT_HEAD_INFO]
+            front_desk_list = frontdesk.list_content(db)
+        admin_keys = everything.for_account(signer_id_for(user.id), grants_for(admin_role))
+        opened = keyfile.set_password(admin.username, admin.password, admin_keys)
         recovery_raw = parse_recovery_key(recovery_key) if recovery_key else None
-        recovery_key = keyfile.set_recovery(key, recovery_raw)
-        keyfile.save()
+        recovery_key = keyfile.set_recovery(everything, recovery_raw)
+        keyfile.set_audit_head(*head)
+        write_atomically(
+            front_desk_path_for(path),
+            encode(everything.front_desk, keyfile.store_id, front_desk_list),
+        )
+        keyfile.save(everything)
         engine.dispose()  # made; now it opens the one way every store opens
-        store = open_store(path, key, keyfile)
+        store = open_store(path, opened, keyfile)
     except BaseException:
         engine.dispose()
         _remove_store_files(path)
@@ -201,7 +216,57 @@ def recovery_sheet_pdf(
     )
 
 
+def build_store(
+    path: Path,
+    build: Callable[[UserSession], None],
+    *,
+    trust: TrustDraft,
+    admin: AdminDraft,
+) -> None:
+    """Make a store under a temporary name, fill it with `build`, then move it into place.
+
+    A store that is killed part-way never appears at `path`: its files keep the temporary
+    name, and the next build there removes them. The database file moves last, so a store
+    exists at `path` only once every file beside it is in place.
+    """
+    if path.exists():
+        raise StoreExists()
+    temporary = path.with_name(f".{path.name}.building")
+    _remove_store_files(temporary)
+    for leftover in _sidecars(path):  # from a move cut short: useless without the database
+        leftover.unlink(missing_ok=True)
+    result = create_store(temporary, trust=trust, admin=admin)
+    try:
+        build(result.session)
+    except BaseException:
+        result.session.close()
+        _remove_store_files(temporary)
+        raise
+    result.session.close()
+    for source, target in zip(_sidecars(temporary), _sidecars(path), strict=True):
+        if source.exists():
+            os.replace(source, target)
+    os.replace(temporary, path)
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [
+        front_desk_path_for(path),
+        keys_path_for(path),
+        lock_path_for(path),
+        Path(f"{path}-wal"),
+        Path(f"{path}-shm"),
+    ]
+
+
 def _remove_store_files(path: Path) -> None:
-    for candidate in (path, keys_path_for(path), Path(f"{path}-wal"), Path(f"{path}-shm")):
+    for candidate in (
+        path,
+        keys_path_for(path),
+        front_desk_path_for(path),
+        lock_path_for(path),
+        Path(f"{path}-wal"),
+        Path(f"{path}-shm"),
+    ):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()

@@ -21,7 +21,7 @@ BUSY_TIMEOUT_MS = 5000
 WRITE_OPTION = "casebook_write"
 
 
-def _key_pragma(key: bytes) -> str:
+def key_pragma(key: bytes) -> str:
     if len(key) != 32:
         raise ValueError("the database key must be 32 bytes")
     # Only hex digits of random bytes reach this statement; never text a person typed.
@@ -34,7 +34,7 @@ def _casefold(value: object) -> object:
 
 def make_engine(path: Path, key: bytes) -> Engine:
     """An engine whose every connection is keyed, quiet on failure, and strict."""
-    key_sql = _key_pragma(key)
+    key_sql = key_pragma(key)
 
     def connect() -> sqlcipher3.Connection:
         conn = sqlcipher3.connect(

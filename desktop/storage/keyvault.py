@@ -1,146 +1,189 @@
-"""Key slots: the one random database key, wrapped once per way of opening the store.
+"""The key file: what each way in opens, sealed to it, and checked by a tag.
 
-The case store is keyed with a random 256-bit key that no password derives. Each user's
-password (through Argon2id) wraps a copy of it with AES-GCM; so does the recovery key
-printed at setup, and any "remember me" device secret held by the OS keyring. Changing a
-password rewraps one slot; removing a user removes theirs.
+The case database is keyed with a random 256-bit key that no password derives. Beside it,
+`<store>.keys` holds one slot per way in (a user's password, the recovery key, a
+remembered device). A slot holds the public half of a key pair derived from its secret
+and, sealed to it, the keys its owner may use (`Keys`): the case database key (not for
+the front desk), the front-desk list key, the owner's audit signing key, and the trust's
+audit key (for those who may check the audit trail). Because sealing needs only a public
+key, a writer can give every slot a new database key without knowing any password.
 
-The slots live in a small JSON file beside the database (`<store>.keys`). It holds no
-personal data: password slots are named by a keyed hash of the username.
+Every slot, and the file's header (store id, key epoch, the audit trail's head), carries
+a tag keyed from the database key (front-desk-only slots: from the front-desk key), so a
+slot changed outside Casebook is noticed at the next sign-in. Throttle records are
+written before anyone signs in and so are outside every tag. The file holds no personal
+data: password slots are named by a keyed hash of the username.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from desktop.errors import StoreDamaged, StoreMissing, WrongPassword, WrongRecoveryKey
 from desktop.paths import keys_file_for
+from desktop.storage import keycrypto as kc
+from desktop.storage.keycrypto import (
+    DEFAULT_KDF,
+    RECOVERY_KEY_BYTES,
+    KdfParams,
+    SlotKey,
+    format_recovery_key,
+    parse_recovery_key,
+)
 
 FORMAT = "casebook-keys"
-VERSION = 1
-DB_KEY_BYTES = 32
-RECOVERY_KEY_BYTES = 20  # 160 bits: 32 base32 characters in eight groups of four
+VERSION = 2
 RECOVERY_SLOT = "recovery"
-_B32_ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-_LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+MAX_STRANGER_RECORDS = 100  # failed sign-ins kept for usernames that have no slot
+CASES, FRONT_DESK, AUDIT = "cases", "front_desk", "audit"
+GRANTS = (CASES, FRONT_DESK, AUDIT)
+_KINDS = ("password", "recovery", "device")
+
+keys_path_for = keys_file_for
+new_database_key = kc.new_key
+
+__all__ = [
+    "DEFAULT_KDF",
+    "RECOVERY_KEY_BYTES",
+    "KdfParams",
+    "format_recovery_key",
+    "parse_recovery_key",
+]
+
+_EARLY_VERSION = (
+    "This case store was made by an early test version of Casebook, whose key file this "
+    "version cannot read. Make a new case store, or ask your IT support."
+)
+
+
+def signer_key(audit_key: bytes, signer_id: str) -> bytes:
+    """An account's audit signing key: the audit key holder can derive anyone's."""
+    return kc.hkdf(audit_key, b"", f"casebook audit signer {signer_id}")
 
 
 @dataclass(frozen=True)
-class KdfParams:
-    """Argon2id cost. Stored with each slot, so a slot opens whatever today's default is."""
+class Keys:
+    """What one way in opens. `cases` is None for front-desk accounts."""
 
-    time_cost: int = 3
-    memory_kib: int = 65536
-    parallelism: int = 2
+    front_desk: bytes
+    cases: bytes | None = None
+    audit: bytes | None = None
+    signer: bytes | None = None
+    signer_id: str | None = None
+    cases_previous: bytes | None = None  # only while a re-key is under way
 
+    @property
+    def grants(self) -> list[str]:
+        have = {CASES: self.cases, FRONT_DESK: self.front_desk, AUDIT: self.audit}
+        return [name for name in GRANTS if have[name] is not None]
 
-DEFAULT_KDF = KdfParams()
-
-
-keys_path_for = keys_file_for
-
-
-def new_database_key() -> bytes:
-    return secrets.token_bytes(DB_KEY_BYTES)
-
-
-def format_recovery_key(raw: bytes) -> str:
-    text = base64.b32encode(raw).decode("ascii").rstrip("=")
-    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
-
-
-def parse_recovery_key(text: str) -> bytes:
-    """Forgive spaces, dashes, lower case and the look-alikes 0/O, 1/I, 8/B."""
-    cleaned = "".join(ch for ch in text.upper() if ch not in " -\t\n").translate(_LOOKALIKES)
-    if len(cleaned) != 32 or not set(cleaned) <= _B32_ALPHABET:
-        raise WrongRecoveryKey(
-            "A recovery key is 32 letters and digits in eight groups of four, "
-            "as printed on the recovery sheet."
+    def for_account(self, signer_id: str, grants: Iterable[str]) -> Keys:
+        """The keys another account gets: only a holder of the audit key may make them."""
+        wanted = set(grants)
+        if self.audit is None or self.cases is None:
+            raise ValueError("only an audit key holder can give another account its keys")
+        return Keys(
+            front_desk=self.front_desk,
+            cases=self.cases if CASES in wanted else None,
+            audit=self.audit if AUDIT in wanted else None,
+            signer=signer_key(self.audit, signer_id),
+            signer_id=signer_id,
+            cases_previous=self.cases_previous if CASES in wanted else None,
         )
-    return base64.b32decode(cleaned)
+
+    def payload(self) -> bytes:
+        fields = {
+            "front_desk": self.front_desk,
+            "cases": self.cases,
+            "audit": self.audit,
+            "signer": self.signer,
+            "cases_previous": self.cases_previous,
+        }
+        data: dict[str, str | None] = {k: kc.b64(v) if v else None for k, v in fields.items()}
+        data["signer_id"] = self.signer_id
+        return json.dumps(data, sort_keys=True).encode("utf-8")
+
+    @classmethod
+    def from_payload(cls, raw: bytes) -> Keys:
+        data = json.loads(raw.decode("utf-8"))
+
+        def key(name: str) -> bytes | None:
+            value = data.get(name)
+            return kc.unb64(value) if value else None
+
+        front_desk = key("front_desk")
+        if front_desk is None:
+            raise ValueError("no front-desk key")
+        return cls(
+            front_desk,
+            key("cases"),
+            key("audit"),
+            key("signer"),
+            data.get("signer_id"),
+            key("cases_previous"),
+        )
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+@dataclass
+class Opened:
+    """A way in that fitted: its keys, and the slot's key pair to open it again after a
+    re-key while signed in."""
+
+    keys: Keys
+    slot_id: str
+    slot_key: SlotKey
 
 
-def _unb64(text: str) -> bytes:
-    return base64.b64decode(text.encode("ascii"), validate=True)
+@dataclass(frozen=True)
+class Integrity:
+    header_ok: bool = True
+    bad_slots: tuple[str, ...] = field(default_factory=tuple)
 
-
-def _argon2(secret: str, salt: bytes, params: KdfParams) -> bytes:
-    return hash_secret_raw(
-        secret.encode("utf-8"),
-        salt,
-        time_cost=params.time_cost,
-        memory_cost=params.memory_kib,
-        parallelism=params.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
-
-
-def _hkdf(secret: bytes, salt: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
-
-
-_MAX_KDF = KdfParams(time_cost=20, memory_kib=4 * 1024 * 1024, parallelism=64)
+    @property
+    def ok(self) -> bool:
+        return self.header_ok and not self.bad_slots
 
 
 def _check_structure(data: Any) -> None:
     """Refuse anything but a well-formed key file, so later code can trust its shape."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError("not a key file")
-    if not isinstance(data.get("version"), int):
+    version = data.get("version")
+    if not isinstance(version, int):
         raise ValueError("no version")
-    if data["version"] > VERSION:
+    if version > VERSION:
         raise StoreDamaged(
             "This case store was made by a newer version of Casebook. Update Casebook."
         )
+    if version < VERSION:
+        raise StoreDamaged(_EARLY_VERSION)
     if not isinstance(data.get("store_id"), str) or not isinstance(data.get("slots"), dict):
         raise ValueError("no store id or slots")
-    _unb64(data["lookup_salt"])
+    if not isinstance(data.get("epoch"), int):
+        raise ValueError("no epoch")
+    kc.unb64(data["lookup_salt"])
     for slot_id, slot in data["slots"].items():
         if not isinstance(slot_id, str) or not isinstance(slot, dict):
             raise ValueError("bad slot")
-        if slot.get("kind") not in ("password", "recovery", "device"):
+        if slot.get("kind") not in _KINDS:
             raise ValueError("bad slot kind")
-        _unb64(slot["nonce"])
-        _unb64(slot["wrapped"])
-        kdf = slot["kdf"]
-        if not isinstance(kdf, dict):
-            raise ValueError("bad kdf")
-        _unb64(kdf["salt"])
-        if kdf.get("name") == "argon2id":
-            for name, top in (
-                ("time_cost", _MAX_KDF.time_cost),
-                ("memory_kib", _MAX_KDF.memory_kib),
-                ("parallelism", _MAX_KDF.parallelism),
-            ):
-                value = kdf.get(name)
-                if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
-                    raise ValueError("bad kdf cost")
-            if kdf["memory_kib"] < 8 * kdf["parallelism"]:
-                raise ValueError("bad kdf memory")
-        elif kdf.get("name") != "hkdf-sha256":
-            raise ValueError("unknown kdf")
+        kc.unb64(slot["public"])
+        if not all(isinstance(slot["box"].get(k), str) for k in ("epk", "nonce", "ct")):
+            raise ValueError("bad box")
+        if not isinstance(slot.get("grants"), list) or not set(slot["grants"]) <= set(GRANTS):
+            raise ValueError("bad grants")
+        _check_kdf(slot["kdf"])
     throttle = data.setdefault("throttle", {})
     if not isinstance(throttle, dict) or not all(
         isinstance(v, dict)
@@ -151,25 +194,34 @@ def _check_structure(data: Any) -> None:
         raise ValueError("bad throttle")
 
 
-@contextmanager
-def editing(path: Path) -> Iterator[KeyFile]:
-    """Reload the key file, let the caller change it, save it: no stale copy wins.
-
-    Every change to slots goes through here, so a change made elsewhere since sign-in (a
-    forgotten device, a failed attempt) is never overwritten by an older copy in memory.
-    If the block raises, nothing is saved.
-    """
-    keyfile = KeyFile.load(path)
-    yield keyfile
-    keyfile.save()
+def _check_kdf(kdf: Any) -> None:
+    if not isinstance(kdf, dict):
+        raise ValueError("bad kdf")
+    kc.unb64(kdf["salt"])
+    if kdf.get("name") == "argon2id":
+        for name in ("time_cost", "memory_kib", "parallelism"):
+            value, top = kdf.get(name), getattr(kc.MAX_KDF, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
+                raise ValueError("bad kdf cost")
+        if kdf["memory_kib"] < 8 * kdf["parallelism"]:
+            raise ValueError("bad kdf memory")
+    elif kdf.get("name") != "hkdf-sha256":
+        raise ValueError("unknown kdf")
 
 
 class KeyFile:
-    """The slots of one store, loaded from and saved atomically to `<store>.keys`."""
+    """The slots of one store, loaded from and saved atomically to `<store>.keys`.
 
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+    Change it only under the store's write lock (`desktop.storage.store` takes it); a
+    save writes the tags of what changed, with the keys given, and no other.
+    """
+
+    def __init__(self, path: Path, data: dict[str, Any], raw: bytes = b"") -> None:
         self.path = path
         self._data = data
+        self.raw = raw  # the bytes as loaded: what a failed transaction puts back
+        self._dirty: set[str] = set()
+        self._header_dirty = False
 
     # -- loading and saving -------------------------------------------------------------
     @classmethod
@@ -178,11 +230,15 @@ class KeyFile:
             "format": FORMAT,
             "version": VERSION,
             "store_id": secrets.token_hex(16),
-            "lookup_salt": _b64(secrets.token_bytes(16)),
+            "lookup_salt": kc.b64(secrets.token_bytes(16)),
+            "epoch": 1,
+            "audit_head": None,
             "slots": {},
             "throttle": {},
         }
-        return cls(path, data)
+        keyfile = cls(path, data)
+        keyfile._header_dirty = True
+        return keyfile
 
     @classmethod
     def load(cls, path: Path) -> KeyFile:
@@ -198,40 +254,37 @@ class KeyFile:
             _check_structure(data)
         except StoreDamaged:
             raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            raise StoreDamaged() from exc
-        return cls(path, data)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
+            raise StoreDamaged(
+                f"The key file {path.name} is damaged or is not a Casebook key file. "
+                "Restore it from a backup next to the database file."
+            ) from exc
+        return cls(path, data, raw)
 
-    def save(self) -> None:
-        """Write to a temporary file in the same folder, flush it to disk, then swap it in."""
-        payload = json.dumps(self._data, indent=1, sort_keys=True).encode("utf-8")
-        folder = self.path.parent
-        fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        if hasattr(os, "O_DIRECTORY"):
-            dir_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+    @property
+    def changed(self) -> bool:
+        return bool(self._dirty) or self._header_dirty
+
+    def save(self, keys: Keys | None = None) -> None:
+        """Tag what changed (with `keys`), then write the file atomically."""
+        if keys is not None:
+            self._retag(keys)
+        write_atomically(self.path, json.dumps(self._data, indent=1, sort_keys=True).encode())
+        self._dirty.clear()
+        self._header_dirty = False
 
     @property
     def store_id(self) -> str:
         return str(self._data["store_id"])
 
+    @property
+    def epoch(self) -> int:
+        return int(self._data["epoch"])
+
     # -- naming ------------------------------------------------------------------------
     def user_slot_id(self, username: str) -> str:
         """A keyed hash of the username: finds the slot without storing the name."""
-        salt = _unb64(self._data["lookup_salt"])
+        salt = kc.unb64(self._data["lookup_salt"])
         digest = hmac.new(salt, username.casefold().encode("utf-8"), hashlib.sha256)
         return "pw:" + digest.hexdigest()[:32]
 
@@ -239,118 +292,208 @@ class KeyFile:
         return slot_id in self._data["slots"]
 
     def slot_ids(self, kind: str | None = None) -> list[str]:
-        return [
-            sid for sid, slot in self._data["slots"].items() if kind is None or slot["kind"] == kind
-        ]
+        slots = self._data["slots"]
+        return [sid for sid, slot in slots.items() if kind is None or slot["kind"] == kind]
 
-    # -- wrapping ----------------------------------------------------------------------
-    def _aad(self, slot_id: str, kind: str) -> bytes:
-        return json.dumps([FORMAT, self.store_id, slot_id, kind]).encode("utf-8")
+    def slot_signer(self, slot_id: str) -> str | None:
+        signer = self._data["slots"][slot_id].get("signer")
+        return signer if isinstance(signer, str) else None
 
-    def _wrap(
-        self, slot_id: str, kind: str, kek: bytes, db_key: bytes, kdf: dict[str, Any]
-    ) -> None:
-        nonce = secrets.token_bytes(12)
-        wrapped = AESGCM(kek).encrypt(nonce, db_key, self._aad(slot_id, kind))
-        self._data["slots"][slot_id] = {
+    def slot_grants(self, slot_id: str) -> list[str]:
+        return list(self._data["slots"][slot_id]["grants"])
+
+    # -- sealing and opening -----------------------------------------------------------
+    def _aad(self, slot_id: str, slot: dict[str, Any]) -> bytes:
+        meta = {k: v for k, v in slot.items() if k not in ("box", "tag")}
+        return kc.canonical([FORMAT, self.store_id, slot_id, meta])
+
+    def _put(self, slot_id: str, kind: str, kdf: dict[str, Any], public: str, keys: Keys) -> None:
+        slot: dict[str, Any] = {
             "kind": kind,
             "kdf": kdf,
-            "nonce": _b64(nonce),
-            "wrapped": _b64(wrapped),
+            "public": public,
+            "grants": keys.grants,
+            "signer": keys.signer_id,
+            "epoch": self.epoch,
         }
+        slot["box"] = kc.seal(public, keys.payload(), self._aad(slot_id, slot))
+        if slot_id not in self._data["slots"]:
+            self._header_dirty = True  # the header lists every slot
+        self._data["slots"][slot_id] = slot
+        self._dirty.add(slot_id)
 
-    def _unwrap(self, slot_id: str, kek: bytes) -> bytes:
+    def _open(self, slot_id: str, slot_key: SlotKey) -> Opened:
         slot = self._data["slots"][slot_id]
+        if not hmac.compare_digest(slot_key.public, str(slot["public"])):
+            raise InvalidTag()
         try:
-            return AESGCM(kek).decrypt(
-                _unb64(slot["nonce"]), _unb64(slot["wrapped"]), self._aad(slot_id, slot["kind"])
-            )
+            keys = Keys.from_payload(slot_key.open(slot["box"], self._aad(slot_id, slot)))
         except InvalidTag:
             raise
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreDamaged() from exc
+        return Opened(keys, slot_id, slot_key)
+
+    def reseal(self, slot_id: str, keys: Keys) -> None:
+        """Give an existing slot new keys, sealed to its public key (no secret needed)."""
+        slot = self._data["slots"][slot_id]
+        self._put(slot_id, slot["kind"], slot["kdf"], slot["public"], keys)
+
+    def reopen(self, opened: Opened) -> Opened:
+        """Open the same slot again (after a re-key) with the key pair kept at sign-in."""
+        if opened.slot_id not in self._data["slots"]:
+            raise WrongPassword("This way in has been removed.")
+        return self._open(opened.slot_id, opened.slot_key)
 
     def set_password(
-        self, username: str, password: str, db_key: bytes, params: KdfParams | None = None
-    ) -> None:
-        """Add or replace a user's slot; no other slot changes."""
+        self, username: str, password: str, keys: Keys, params: KdfParams | None = None
+    ) -> Opened:
+        """Add or replace a user's password slot; no other slot changes. Returns the slot
+        as opened, for whoever is signing in with it now."""
         params = params or DEFAULT_KDF
         salt = secrets.token_bytes(16)
         kdf = {
             "name": "argon2id",
-            "salt": _b64(salt),
+            "salt": kc.b64(salt),
             "time_cost": params.time_cost,
             "memory_kib": params.memory_kib,
             "parallelism": params.parallelism,
         }
+        slot_key = kc.password_slot_key(password, salt, params)
         slot_id = self.user_slot_id(username)
-        self._wrap(slot_id, "password", _argon2(password, salt, params), db_key, kdf)
+        self._put(slot_id, "password", kdf, slot_key.public, keys)
+        return Opened(keys, slot_id, slot_key)
 
-    def open_with_password(self, username: str, password: str) -> bytes:
+    def open_with_password(self, username: str, password: str) -> Opened:
         slot_id = self.user_slot_id(username)
         slot = self._data["slots"].get(slot_id)
         if slot is None:
             # Spend the same effort as a real attempt, so timing does not reveal usernames.
-            _argon2(password, b"\0" * 16, DEFAULT_KDF)
+            kc.argon2(password, b"\0" * 16, DEFAULT_KDF)
             raise WrongPassword()
         kdf = slot["kdf"]
+        if kdf.get("name") != "argon2id":
+            raise WrongPassword()
         params = KdfParams(kdf["time_cost"], kdf["memory_kib"], kdf["parallelism"])
-        kek = _argon2(password, _unb64(kdf["salt"]), params)
         try:
-            return self._unwrap(slot_id, kek)
+            return self._open(
+                slot_id, kc.password_slot_key(password, kc.unb64(kdf["salt"]), params)
+            )
         except InvalidTag:
             raise WrongPassword() from None
 
-    def remove_user(self, username: str) -> None:
-        self._data["slots"].pop(self.user_slot_id(username), None)
-        self._data["throttle"].pop(self.user_slot_id(username), None)
-
-    def set_recovery(self, db_key: bytes, recovery_raw: bytes | None = None) -> str:
+    def set_recovery(self, keys: Keys, recovery_raw: bytes | None = None) -> str:
         """Make (or replace) the recovery slot; returns the key to print, never stored."""
         raw = recovery_raw or secrets.token_bytes(RECOVERY_KEY_BYTES)
         salt = secrets.token_bytes(16)
-        kek = _hkdf(raw, salt, b"casebook recovery slot")
-        self._wrap(
-            RECOVERY_SLOT, "recovery", kek, db_key, {"name": "hkdf-sha256", "salt": _b64(salt)}
-        )
+        public = kc.secret_slot_key(raw, salt, "recovery").public
+        kdf = {"name": "hkdf-sha256", "salt": kc.b64(salt)}
+        self._put(RECOVERY_SLOT, "recovery", kdf, public, replace(keys, signer_id=None))
         return format_recovery_key(raw)
 
-    def open_with_recovery_key(self, text: str) -> bytes:
+    def open_with_recovery_key(self, text: str) -> Opened:
         raw = parse_recovery_key(text)
         slot = self._data["slots"].get(RECOVERY_SLOT)
         if slot is None:
             raise WrongRecoveryKey("This case store has no recovery key slot.")
-        kek = _hkdf(raw, _unb64(slot["kdf"]["salt"]), b"casebook recovery slot")
+        slot_key = kc.secret_slot_key(raw, kc.unb64(slot["kdf"]["salt"]), "recovery")
         try:
-            return self._unwrap(RECOVERY_SLOT, kek)
+            return self._open(RECOVERY_SLOT, slot_key)
         except InvalidTag:
             raise WrongRecoveryKey() from None
 
-    def add_device(self, db_key: bytes) -> tuple[str, bytes]:
+    def add_device(self, keys: Keys) -> tuple[str, bytes]:
         """A slot opened by a random secret that only this device's keyring holds."""
         slot_id = "dev:" + secrets.token_hex(16)
-        secret = secrets.token_bytes(32)
-        salt = secrets.token_bytes(16)
-        kek = _hkdf(secret, salt, b"casebook device slot")
-        self._wrap(slot_id, "device", kek, db_key, {"name": "hkdf-sha256", "salt": _b64(salt)})
+        secret, salt = secrets.token_bytes(32), secrets.token_bytes(16)
+        public = kc.secret_slot_key(secret, salt, "device").public
+        self._put(slot_id, "device", {"name": "hkdf-sha256", "salt": kc.b64(salt)}, public, keys)
         return slot_id, secret
 
-    def open_with_device(self, slot_id: str, secret: bytes) -> bytes:
+    def open_with_device(self, slot_id: str, secret: bytes) -> Opened:
+        gone = "This device is no longer remembered. Sign in with your password."
         slot = self._data["slots"].get(slot_id)
         if slot is None or slot["kind"] != "device":
-            raise WrongPassword("This device is no longer remembered. Sign in with your password.")
-        kek = _hkdf(secret, _unb64(slot["kdf"]["salt"]), b"casebook device slot")
+            raise WrongPassword(gone)
+        slot_key = kc.secret_slot_key(secret, kc.unb64(slot["kdf"]["salt"]), "device")
         try:
-            return self._unwrap(slot_id, kek)
+            return self._open(slot_id, slot_key)
         except InvalidTag:
-            raise WrongPassword(
-                "This device is no longer remembered. Sign in with your password."
-            ) from None
+            raise WrongPassword(gone) from None
 
     def remove_slot(self, slot_id: str) -> None:
-        self._data["slots"].pop(slot_id, None)
+        if self._data["slots"].pop(slot_id, None) is not None:
+            self._header_dirty = True
 
-    # -- failed attempts -----------------------------------------------------------------
+    def remove_signer(self, signer_id: str) -> list[str]:
+        """Remove every way in of one account (password and devices); their slot ids."""
+        gone = [sid for sid in self.slot_ids() if self.slot_signer(sid) == signer_id]
+        for slot_id in gone:
+            self.remove_slot(slot_id)
+            self._data["throttle"].pop(slot_id, None)
+        return gone
+
+    # -- the header: key epoch and the audit trail's head ------------------------------------
+    def next_epoch(self) -> int:
+        self._data["epoch"] = self.epoch + 1
+        self._header_dirty = True
+        return self.epoch
+
+    @property
+    def audit_head(self) -> tuple[int, str] | None:
+        head = self._data.get("audit_head")
+        if not isinstance(head, dict):
+            return None
+        return int(head["id"]), str(head["hash"])
+
+    def set_audit_head(self, entry_id: int, entry_hash: str) -> None:
+        self._data["audit_head"] = {"id": entry_id, "hash": entry_hash}
+        self._header_dirty = True
+
+    def _header(self) -> dict[str, Any]:
+        names = ("format", "version", "store_id", "lookup_salt", "epoch", "audit_head")
+        header = {name: self._data.get(name) for name in names}
+        header["slots"] = sorted(self._data["slots"])  # so a slot removed outside shows
+        return header
+
+    # -- tags ----------------------------------------------------------------------------
+    def _tag_key(self, grants: Iterable[str], keys: Keys) -> bytes | None:
+        salt = self.store_id.encode()
+        if CASES in grants:
+            return kc.hkdf(keys.cases, salt, "casebook key file tag") if keys.cases else None
+        return kc.hkdf(keys.front_desk, salt, "casebook front-desk slot tag")
+
+    def _slot_tag_value(self, slot_id: str) -> list[Any]:
+        slot = self._data["slots"][slot_id]
+        return [self.store_id, slot_id, {k: v for k, v in slot.items() if k != "tag"}]
+
+    def _retag(self, keys: Keys) -> None:
+        for slot_id in self._dirty & set(self._data["slots"]):
+            key = self._tag_key(self.slot_grants(slot_id), keys)
+            if key is not None:
+                self._data["slots"][slot_id]["tag"] = kc.tag(key, self._slot_tag_value(slot_id))
+        if self._header_dirty and keys.cases is not None:
+            key = self._tag_key([CASES], keys)
+            assert key is not None
+            self._data["header_tag"] = kc.tag(key, self._header())
+
+    def verify(self, keys: Keys) -> Integrity:
+        """Which tags `keys` can check do not match: the file was changed outside Casebook."""
+        bad = []
+        for slot_id, slot in self._data["slots"].items():
+            key = self._tag_key(slot["grants"], keys)
+            if key is not None and not kc.tags_match(
+                key, self._slot_tag_value(slot_id), slot.get("tag")
+            ):
+                bad.append(slot_id)
+        header_ok = True
+        if keys.cases is not None:
+            key = self._tag_key([CASES], keys)
+            assert key is not None
+            header_ok = kc.tags_match(key, self._header(), self._data.get("header_tag"))
+        return Integrity(header_ok, tuple(sorted(bad)))
+
+    # -- failed attempts (outside the tags: written before anyone is signed in) -----------
     def failures(self, username: str) -> tuple[int, float]:
         """(consecutive failures, time of the last one) for a username."""
         entry = self._data["throttle"].get(self.user_slot_id(username), {})
@@ -358,16 +501,66 @@ class KeyFile:
 
     def record_failure(self, username: str, when: float) -> int:
         sid = self.user_slot_id(username)
-        count = int(self._data["throttle"].get(sid, {}).get("failures", 0)) + 1
-        self._data["throttle"][sid] = {"failures": count, "last": when}
+        throttle = self._data["throttle"]
+        count = int(throttle.get(sid, {}).get("failures", 0)) + 1
+        throttle[sid] = {"failures": count, "last": when}
+        strangers = [k for k in throttle if k not in self._data["slots"]]
+        if len(strangers) > MAX_STRANGER_RECORDS:
+            # Guesses at names nobody has must not grow the file without end: drop the
+            # oldest records (they only ever slow guessing down).
+            strangers.sort(key=lambda k: _finite(throttle[k].get("last", 0.0)))
+            for stale in strangers[: len(strangers) - MAX_STRANGER_RECORDS]:
+                if stale != sid:
+                    del throttle[stale]
         return count
 
     def restart_failure_clock(self, username: str, when: float) -> None:
         """Date the last failure `when`, keeping the count (for a time that cannot be right)."""
-        sid = self.user_slot_id(username)
-        record = self._data["throttle"].get(sid)
+        record = self._data["throttle"].get(self.user_slot_id(username))
         if record is not None:
             record["last"] = when
 
     def clear_failures(self, username: str) -> bool:
         return self._data["throttle"].pop(self.user_slot_id(username), None) is not None
+
+
+def _finite(value: object) -> float:
+    number = float(value) if isinstance(value, int | float) else 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def temporary_path(path: Path) -> Path:
+    """The one temporary name a save uses: found and removed by the next writer."""
+    return path.with_name(path.name + ".saving")
+
+
+def write_atomically(path: Path, payload: bytes) -> None:
+    """Write beside `path`, flush to disk, swap in; call under the store's write lock.
+
+    The temporary file has one fixed name, so a save cut short by a crash leaves at most
+    one, which the next save replaces and `discard_leftovers` removes.
+    """
+    tmp = temporary_path(path)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def discard_leftovers(path: Path) -> None:
+    """Remove a temporary copy a killed save left behind (call under the write lock)."""
+    temporary_path(path).unlink(missing_ok=True)
+    for stale in path.parent.glob(".keys-*"):  # the name earlier versions used
+        stale.unlink(missing_ok=True)

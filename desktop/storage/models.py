@@ -51,6 +51,7 @@ def _link(name: str, left: str, right: str) -> Table:
 
 user_schools = _link("user_schools", "user", "school")
 case_schools = _link("case_schools", "case", "school")
+restriction_schools = _link("restriction_schools", "restriction", "school")
 incident_categories = Table(
     "incident_categories",
     Base.metadata,
@@ -302,6 +303,39 @@ class Evidence(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class Restriction(Base):
+    """A bar from premises or a communication plan on a case's subject, for a period.
+
+    The front desk's list is made from these (`services.frontdesk`); the sanctions issue's
+    records (which step imposed it, under which policy profile) extend this row.
+    """
+
+    __tablename__ = "restrictions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))  # domain.restrictions.RestrictionKind
+    state: Mapped[str] = mapped_column(String(20))  # domain.restrictions.RestrictionState
+    starts: Mapped[dt.date] = mapped_column(Date)
+    ends: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    review_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    named_contact: Mapped[str] = mapped_column(String(200), default="")
+    contact_role: Mapped[str] = mapped_column(String(200), default="")
+    channels: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of channel names
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    case: Mapped[Case] = relationship()
+    schools: Mapped[list[School]] = relationship(
+        secondary=restriction_schools, order_by="School.name"
+    )
+
+    __table_args__ = (Index("ix_restrictions_state_ends", "state", "ends"),)
 
 
 class AuditEntry(Base):

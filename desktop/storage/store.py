@@ -2,31 +2,34 @@
 
 `Store` is what a signed-in `UserSession` holds; services use it for transactions and for
 the ways in (passwords, devices) and never see a file path or a database key. The one
-implementation today is `EncryptedFileStore`: a SQLCipher file beside its `.keys` file of
-key slots. A trust server's PostgreSQL store would be a second implementation with its
-own ways in, needing no change in services or windows.
+implementation today is `EncryptedFileStore` (`desktop.storage.filestore`): a SQLCipher
+file beside its `.keys` file of key slots and its `.frontdesk` list. A trust server's
+PostgreSQL store would be a second implementation with its own ways in, needing no change
+in services or windows.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.errors import StoreDamaged, StoreMissing, WrongPassword
-from desktop.storage import migrate
-from desktop.storage.engine import make_engine, probe, session_factory, writing
-from desktop.storage.keyvault import KeyFile, editing, keys_path_for
-from desktop.storage.models import StoreMeta
+from desktop.storage.keyvault import AUDIT, CASES, FRONT_DESK, Integrity, signer_key
+
+# What a way in may open, by name: the case database, the front-desk list, the audit key.
+GRANT_CASES, GRANT_FRONT_DESK, GRANT_AUDIT = CASES, FRONT_DESK, AUDIT
+__all__ = ["GRANT_AUDIT", "GRANT_CASES", "GRANT_FRONT_DESK", "Integrity", "signer_key"]
 
 STORE_ID_KEY = "store_id"
 SAMPLE_META_KEY = "sample"  # present in a store of invented cases made by `casebook demo`
+# Set by the audit trail in a write transaction's session info: the newest entry's
+# (id, hash), which the store copies outside the database once the transaction commits.
+AUDIT_HEAD_INFO = "casebook_audit_head"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,16 @@ class StoreIdentity:
     is_sample: bool = False
 
 
+@dataclass(frozen=True)
+class AuditKeys:
+    """What the audit trail needs from the open store: the key this account seals its
+    entries with and, for those who may check the trail, the key that checks anyone's."""
+
+    signer_id: str | None
+    signer: bytes | None
+    audit: bytes | None
+
+
 class Store(ABC):
     """An opened store. Closing it drops the connection and whatever unlocked it."""
 
@@ -48,6 +61,7 @@ class Store(ABC):
         self.identity = identity
         self._closed = False
 
+    @abstractmethod
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Session]:
         """One unit of work: all of it is committed, or none of it.
@@ -55,12 +69,7 @@ class Store(ABC):
         `write=True` holds the store's write lock from the first statement, so numbers
         read and then allocated (references, audit ids) cannot be taken meanwhile.
         """
-        if write:
-            with writing(self.sessions) as db:
-                yield db
-        else:
-            with self.sessions.begin() as db:
-                yield db
+        yield from ()  # pragma: no cover
 
     @property
     def closed(self) -> bool:
@@ -70,6 +79,23 @@ class Store(ABC):
     @abstractmethod
     def location(self) -> StoreLocation:
         """Where this store was opened from: the lock screen signs in there again."""
+
+    @property
+    @abstractmethod
+    def audit_keys(self) -> AuditKeys: ...
+
+    @property
+    @abstractmethod
+    def integrity(self) -> Integrity:
+        """What the key file's tags said when this store was opened."""
+
+    @abstractmethod
+    def audit_anchor(self, db: Session) -> tuple[int, str] | None:
+        """The audit head kept outside the database (read under the write lock)."""
+
+    @abstractmethod
+    def check_ways_in(self, db: Session) -> Integrity:
+        """Check the ways in now (under the write lock): which no longer verify."""
 
     def close(self) -> None:
         if not self._closed:
@@ -82,84 +108,61 @@ class Store(ABC):
         """Drop whatever secret unlocked the store."""
 
     # -- the ways in: one per user password, and one per remembered device ------------------
+    # Each of these runs inside a write transaction (`db`) and takes effect with it.
     @abstractmethod
-    def set_password(self, username: str, password: str) -> None:
-        """Give `username` a way in with `password` (replacing any they had)."""
-
-    @abstractmethod
-    def change_password(self, username: str, current: str, new: str) -> None:
-        """Replace `username`'s password, proving the current one; WrongPassword if not."""
-
-    @abstractmethod
-    def remove_ways_in(self, username: str) -> None:
-        """`username`'s password no longer opens anything."""
-
-    @abstractmethod
-    def add_device(self, keep: Callable[[str, bytes], None]) -> None:
-        """Make a device way in and hand its (slot id, secret) to `keep`, which stores the
-        secret on the device; if `keep` raises, the way in is not made."""
-
-    @abstractmethod
-    def remove_device(self, slot_id: str) -> None:
-        """Forget a remembered device's way in."""
-
-
-class EncryptedFileStore(Store):
-    """A SQLCipher database file opened with the key unwrapped from its `.keys` file."""
-
-    def __init__(
-        self,
-        *,
-        path: Path,
-        keyfile: KeyFile,
-        key: bytes,
-        engine: Engine,
-        sessions: sessionmaker[Session],
-        is_sample: bool = False,
+    def set_password(
+        self, db: Session, username: str, password: str, *, signer_id: str, grants: Sequence[str]
     ) -> None:
-        super().__init__(engine, sessions, StoreIdentity(keyfile.store_id, str(path), is_sample))
-        self.path = path
-        self.keyfile = keyfile
-        self._key = key
+        """Give an account a way in with `password` (replacing any it had)."""
 
-    def _forget_key(self) -> None:
-        self._key = b""
+    @abstractmethod
+    def change_own_password(self, db: Session, username: str, current: str, new: str) -> None:
+        """Replace the signed-in account's password, proving the current one."""
+
+    @abstractmethod
+    def remove_ways_in(self, db: Session, signer_id: str) -> None:
+        """The account's password and devices no longer open anything."""
+
+    @abstractmethod
+    def rekey(self, db: Session, grants: Mapping[str, Sequence[str]]) -> None:
+        """After this transaction, the store opens with a new key, which every remaining
+        way in gets (with `grants[signer_id]`); an old copy of the key file opens nothing."""
+
+    @abstractmethod
+    def add_device(self, db: Session, keep: Callable[[str, bytes], None]) -> None:
+        """Make a device way in and hand its (slot id, secret) to `keep`; if `keep` raises,
+        the way in is not made."""
+
+    @abstractmethod
+    def remove_device(self, db: Session, slot_id: str) -> None: ...
+
+    @abstractmethod
+    def publish_front_desk(self, db: Session, content: dict[str, Any]) -> None:
+        """Replace the front-desk list with `content` when this transaction commits."""
+
+    @abstractmethod
+    def slot_names(self) -> dict[str, str]:
+        """Slot id -> whose way in it is ("user:<id>", "recovery", "device of user:<id>")."""
+
+
+class FrontDeskAccess(ABC):
+    """What a front-desk password opens: the list of current restrictions, read-only."""
 
     @property
-    def location(self) -> StoreLocation:
-        return FileStoreLocation(self.path)
+    @abstractmethod
+    def signer_id(self) -> str | None:
+        """The account ("user:<id>") whose password opened it."""
+
+    @abstractmethod
+    def read(self) -> dict[str, Any]:
+        """The list as last published (empty when none has been)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
 
     @property
-    def key(self) -> bytes:
-        """The database key while open (empty once closed): for storage tools and tests only;
-        services never need it."""
-        return self._key
-
-    def set_password(self, username: str, password: str) -> None:
-        with editing(self.keyfile.path) as keyfile:
-            keyfile.set_password(username, password, self._key)
-
-    def change_password(self, username: str, current: str, new: str) -> None:
-        with editing(self.keyfile.path) as keyfile:
-            try:
-                keyfile.open_with_password(username, current)
-            except WrongPassword:
-                raise WrongPassword("Your current password is not right.") from None
-            keyfile.set_password(username, new, self._key)
-
-    def remove_ways_in(self, username: str) -> None:
-        with editing(self.keyfile.path) as keyfile:
-            keyfile.remove_user(username)
-
-    def add_device(self, keep: Callable[[str, bytes], None]) -> None:
-        with editing(self.keyfile.path) as keyfile:
-            slot_id, secret = keyfile.add_device(self._key)
-            keep(slot_id, secret)  # if this raises, the block raises and nothing is saved
-
-    def remove_device(self, slot_id: str) -> None:
-        with editing(self.keyfile.path) as keyfile:
-            if keyfile.has_slot(slot_id):
-                keyfile.remove_slot(slot_id)
+    @abstractmethod
+    def closed(self) -> bool: ...
 
 
 class StoreLocation(ABC):
@@ -189,17 +192,15 @@ class StoreLocation(ABC):
         """How many sign-ins failed in a row for `username`, and when the last one was."""
 
     @abstractmethod
-    def record_failure(self, username: str, when: float) -> None: ...
+    def begin_attempt(self, username: str, now: float, wait: Callable[[int, float], float]) -> None:
+        """Count a sign-in attempt as failed until it succeeds, under the write lock, so
+        attempts made at once wait their turn; raise TooManyAttempts while `wait` says so."""
 
     @abstractmethod
     def clear_failures(self, username: str) -> None: ...
 
     @abstractmethod
-    def restart_failure_clock(self, username: str, when: float) -> None:
-        """Date the last failure `when` (a recorded time in the future cannot be right)."""
-
-    @abstractmethod
-    def unlock_with_password(self, username: str, password: str) -> Store:
+    def unlock_with_password(self, username: str, password: str) -> Store | FrontDeskAccess:
         """Open the store with a user's password; WrongPassword if it does not fit."""
 
     @abstractmethod
@@ -213,111 +214,3 @@ class StoreLocation(ABC):
 
     @abstractmethod
     def remove_device(self, slot_id: str) -> None: ...
-
-
-class FileStoreLocation(StoreLocation):
-    """An encrypted store file and its `.keys` file beside it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._keys_path = keys_path_for(path)
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def description(self) -> str:
-        return str(self.path)
-
-    @property
-    def keyfile(self) -> KeyFile:
-        """Read afresh each time: another sign-in may have changed it since."""
-        if not self.path.exists():
-            raise StoreMissing(f"There is no case store at {self.path}.")
-        return KeyFile.load(self._keys_path)
-
-    @property
-    def store_id(self) -> str:
-        return self.keyfile.store_id
-
-    def failures(self, username: str) -> tuple[int, float]:
-        return self.keyfile.failures(username)
-
-    def record_failure(self, username: str, when: float) -> None:
-        with editing(self._keys_path) as current:  # re-read under the lock, then saved
-            current.record_failure(username, when)
-
-    def clear_failures(self, username: str) -> None:
-        with editing(self._keys_path) as current:
-            current.clear_failures(username)
-
-    def restart_failure_clock(self, username: str, when: float) -> None:
-        with editing(self._keys_path) as current:
-            current.restart_failure_clock(username, when)
-
-    def unlock_with_password(self, username: str, password: str) -> Store:
-        keyfile = self.keyfile
-        return open_store(self.path, keyfile.open_with_password(username, password), keyfile)
-
-    def unlock_with_recovery_key(self, recovery_key: str) -> Store:
-        keyfile = self.keyfile
-        return open_store(self.path, keyfile.open_with_recovery_key(recovery_key), keyfile)
-
-    def unlock_with_device(self, slot_id: str, secret: bytes) -> Store:
-        keyfile = self.keyfile
-        return open_store(self.path, keyfile.open_with_device(slot_id, secret), keyfile)
-
-    def has_device(self, slot_id: str) -> bool:
-        return self.keyfile.has_slot(slot_id)
-
-    def remove_device(self, slot_id: str) -> None:
-        with editing(self._keys_path) as current:
-            if current.has_slot(slot_id):
-                current.remove_slot(slot_id)
-
-
-def open_store(path: Path, key: bytes, keyfile: KeyFile) -> EncryptedFileStore:
-    """The one way a store is opened (setup, sign-in, recovery, a remembered device).
-
-    Keys the engine, proves the key fits, checks the file pairs with its key file and
-    brings the schema up to date: explicitly, here, before any session uses it.
-    """
-    engine = make_engine(path, key)
-    probe(engine)
-    try:
-        upgrade_schema(engine)
-        sessions = session_factory(engine)
-        with sessions() as db:
-            store_id = db.get(StoreMeta, STORE_ID_KEY)
-            is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
-        if store_id is None or store_id.value != keyfile.store_id:
-            raise StoreDamaged("The key file beside this case store belongs to a different store.")
-    except DatabaseError as exc:
-        engine.dispose()
-        raise StoreDamaged() from exc
-    except BaseException:
-        engine.dispose()
-        raise
-    return EncryptedFileStore(
-        path=path, keyfile=keyfile, key=key, engine=engine, sessions=sessions, is_sample=is_sample
-    )
-
-
-def upgrade_schema(engine: Engine) -> None:
-    """Migrate an older store to this version's schema; refuse one from a newer version."""
-    revision = migrate.current_revision(engine)
-    if revision == migrate.head_revision():
-        return
-    if revision is not None and revision not in _known_revisions():
-        raise StoreDamaged(
-            "This case store was made by a newer version of Casebook. Update Casebook."
-        )
-    migrate.upgrade(engine)
-
-
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}

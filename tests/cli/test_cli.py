@@ -205,7 +205,9 @@ def test_init_writes_the_recovery_sheet_only_when_asked(env, capsys, tmp_path) -
     assert key in pdf_text(sheet.read_bytes()).replace("\n", "")
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "a.casebook",
+        "a.casebook.frontdesk",
         "a.casebook.keys",
+        "a.casebook.lock",
         "sheet.pdf",
     ]
 

@@ -350,7 +350,7 @@ def test_without_a_keyring_nothing_is_remembered(new_store: SetupResult, store_p
     with pytest.raises(KeyringUnavailable) as info:
         remember_this_device(new_store.session)
     assert "password" in info.value.message
-    assert new_store.session.store.keyfile.slot_ids("device") == []
+    assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == []
     assert _device_slots(store_path) == []
     assert remembered_user(store_path) is None
     with pytest.raises(WrongPassword):
@@ -477,12 +477,12 @@ def test_a_failure_recorded_in_the_future_does_not_lock_out_for_a_day(
 ) -> None:
     """A clock set a day ahead once shut out the right password for 86,402 s."""
     from desktop.domain.signin import MAX_DELAY_SECONDS
-    from desktop.storage.keyvault import editing
 
     now = 1_000_000.0
-    with editing(keys_path_for(store_path)) as keys:
-        for _ in range(FREE_ATTEMPTS + 1):
-            keys.record_failure("admin", now + 86_400)
+    keys = KeyFile.load(keys_path_for(store_path))
+    for _ in range(FREE_ATTEMPTS + 1):
+        keys.record_failure("admin", now + 86_400)
+    keys.save()
     with pytest.raises(TooManyAttempts) as refused:
         sign_in(store_path, username="admin", password=ADMIN_PASSWORD, clock=lambda: now)
     assert refused.value.retry_after <= MAX_DELAY_SECONDS

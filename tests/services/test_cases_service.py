@@ -32,7 +32,7 @@ from desktop.services.cases import (
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.storage.models import AuditEntry, Case, Person
-from tests.services.accounts import SCHOOL_USER_PASSWORD, sign_in_new_user
+from tests.services.accounts import SCHOOL_USER_PASSWORD, front_desk_session, sign_in_new_user
 
 PASSWORD = SCHOOL_USER_PASSWORD
 HYPOTHESIS = settings(
@@ -116,7 +116,7 @@ def test_school_user_opens_cases_at_their_school(bm: UserSession) -> None:
 
 def test_front_desk_cannot_list_cases(new_store: SetupResult, store_path: Path) -> None:
     _open(new_store.session)
-    desk = sign_in_new_user(new_store, store_path, "desk", "front_desk")
+    desk = front_desk_session(new_store, store_path)
     try:
         with pytest.raises(NotPermitted):
             list_cases(desk)

@@ -28,7 +28,7 @@ from desktop.services import cases, scope, trust
 from desktop.services.cases import CaseRow
 from desktop.services.session import Actor, UserSession
 from desktop.services.setup import SetupResult
-from tests.services.accounts import SCHOOL_USER_PASSWORD, sign_in_new_user
+from tests.services.accounts import SCHOOL_USER_PASSWORD, front_desk_session, sign_in_new_user
 
 PASSWORD = SCHOOL_USER_PASSWORD
 ASH, BIRCH = 1, 2  # the two schools of the `new_store` trust
@@ -163,7 +163,7 @@ def test_a_case_at_the_users_own_school_is_in_reach(world: World, name: str) -> 
 def test_a_role_without_casework_is_refused_outright(
     new_store: SetupResult, store_path: Path, world: World, name: str
 ) -> None:
-    desk = sign_in_new_user(new_store, store_path, "desk", "front_desk")
+    desk = front_desk_session(new_store, store_path)
     try:
         with pytest.raises(NotPermitted):
             CALLS[name](desk, world.ash)

@@ -8,10 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from desktop.domain.roles import Role
-from desktop.errors import NotFound, NotPermitted, ValidationError, WrongPassword
+from desktop.errors import (
+    NotFound,
+    NotPermitted,
+    SessionEnded,
+    StoreDamaged,
+    ValidationError,
+    WrongPassword,
+)
 from desktop.services.auth import sign_in
+from desktop.services.cases import list_cases
 from desktop.services.setup import SetupResult
-from desktop.services.users import add_user, list_users, remove_user
+from desktop.services.users import add_user, change_role, list_users, remove_user
 from desktop.storage.keyvault import KeyFile, keys_path_for
 from desktop.storage.models import User
 from tests.conftest import ADMIN_PASSWORD
@@ -94,7 +102,7 @@ def test_invalid_new_user(
 def test_failed_key_file_save_adds_no_user(
     new_store: SetupResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full_disk(self: KeyFile) -> None:
+    def full_disk(self: KeyFile, keys: object = None) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(KeyFile, "save", full_disk)
@@ -107,7 +115,7 @@ def test_failed_key_file_save_adds_no_user(
 def test_failed_add_leaves_no_slot_for_a_later_save(
     new_store: SetupResult, store_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full_disk(self: KeyFile) -> None:
+    def full_disk(self: KeyFile, keys: object = None) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(KeyFile, "save", full_disk)
@@ -180,3 +188,60 @@ def test_only_the_data_protection_lead_manages_users(
     keys = KeyFile.load(keys_path_for(store_path))
     assert not keys.has_slot(keys.user_slot_id("sneaky"))
     assert keys.has_slot(keys.user_slot_id("admin"))
+
+
+# -- what a password may open (issue 14, finding 5) -----------------------------------------
+def test_after_a_removal_an_old_copy_of_the_key_file_opens_nothing(
+    new_store: SetupResult, store_path: Path
+) -> None:
+    """A removed user who kept a copy of the key file cannot open the current store."""
+    from desktop.storage.filestore import FileStoreLocation
+
+    _add(new_store)
+    kept_copy = keys_path_for(store_path).read_bytes()
+    remove_user(new_store.session, username="bm")
+    current = keys_path_for(store_path).read_bytes()
+    keys_path_for(store_path).write_bytes(kept_copy)  # the old copy put back
+    try:
+        with pytest.raises(StoreDamaged):
+            FileStoreLocation(store_path).unlock_with_password("bm", BM_PASSWORD)
+        with pytest.raises(StoreDamaged):  # nor anyone else's old slot
+            FileStoreLocation(store_path).unlock_with_password("admin", ADMIN_PASSWORD)
+    finally:
+        keys_path_for(store_path).write_bytes(current)
+    # Everyone left still gets in with the new key, and the admin's open session goes on.
+    sign_in(store_path, username="admin", password=ADMIN_PASSWORD).close()
+    assert [u.username for u in list_users(new_store.session)] == ["admin", "bm"]
+
+
+def test_an_open_session_of_a_removed_user_ends(new_store: SetupResult, store_path: Path) -> None:
+    _add(new_store, role="headteacher")
+    bm = sign_in(store_path, username="bm", password=BM_PASSWORD)
+    remove_user(new_store.session, username="bm")
+    with pytest.raises(SessionEnded):
+        list_cases(bm)
+    assert bm.closed
+
+
+def test_lowering_a_role_rekeys_and_ends_the_open_session(
+    new_store: SetupResult, store_path: Path
+) -> None:
+    _add(new_store, role="headteacher")
+    head = sign_in(store_path, username="bm", password=BM_PASSWORD)
+    epoch = KeyFile.load(keys_path_for(store_path)).epoch
+    change_role(new_store.session, username="bm", role="front_desk", school_ids=[1])
+    assert KeyFile.load(keys_path_for(store_path)).epoch > epoch
+    with pytest.raises(SessionEnded):
+        list_cases(head)
+    with pytest.raises(NotPermitted):  # the front desk opens only its list now
+        sign_in(store_path, username="bm", password=BM_PASSWORD)
+
+
+def test_a_second_copy_follows_a_rekey(new_store: SetupResult, store_path: Path) -> None:
+    """Another copy signed in when the key changes opens its own slot again and goes on."""
+    _add(new_store, role="headteacher")
+    _add(new_store, username="cm", role="headteacher")
+    other = sign_in(store_path, username="cm", password=BM_PASSWORD)
+    remove_user(new_store.session, username="bm")
+    assert list_cases(other) == []
+    other.close()

@@ -12,9 +12,11 @@ import pytest
 
 from desktop.errors import StoreDamaged, StoreMissing, WrongPassword, WrongRecoveryKey
 from desktop.storage.keyvault import (
+    MAX_STRANGER_RECORDS,
     RECOVERY_KEY_BYTES,
     RECOVERY_SLOT,
     KeyFile,
+    Keys,
     format_recovery_key,
     keys_path_for,
     new_database_key,
@@ -22,6 +24,11 @@ from desktop.storage.keyvault import (
 )
 
 USERNAME = "bernadette.okonkwo"
+
+
+def _all_keys() -> Keys:
+    """Everything a slot can open: the case, front-desk and audit keys."""
+    return Keys(front_desk=new_database_key(), cases=new_database_key(), audit=new_database_key())
 
 
 @pytest.fixture
@@ -38,11 +45,11 @@ def test_keys_path_sits_beside_the_store(tmp_path: Path) -> None:
 
 
 def test_password_round_trip(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password(USERNAME, "a long password", db_key)
-    assert keys.open_with_password(USERNAME, "a long password") == db_key
+    assert keys.open_with_password(USERNAME, "a long password").keys == db_key
     # Usernames are matched without regard to case.
-    assert keys.open_with_password(USERNAME.upper(), "a long password") == db_key
+    assert keys.open_with_password(USERNAME.upper(), "a long password").keys == db_key
     with pytest.raises(WrongPassword):
         keys.open_with_password(USERNAME, "a long passwore")
     with pytest.raises(WrongPassword):
@@ -50,18 +57,18 @@ def test_password_round_trip(keys: KeyFile) -> None:
 
 
 def test_round_trip_survives_save_and_load(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password(USERNAME, "a long password", db_key)
     recovery = keys.set_recovery(db_key)
     keys.save()
     loaded = KeyFile.load(keys.path)
     assert loaded.store_id == keys.store_id
-    assert loaded.open_with_password(USERNAME, "a long password") == db_key
-    assert loaded.open_with_recovery_key(recovery) == db_key
+    assert loaded.open_with_password(USERNAME, "a long password").keys == db_key
+    assert loaded.open_with_recovery_key(recovery).keys == db_key
 
 
 def test_each_slot_wraps_differently(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password("ann", "same password 1", db_key)
     keys.set_password("bob", "same password 1", db_key)
     keys.set_recovery(db_key)
@@ -69,15 +76,16 @@ def test_each_slot_wraps_differently(keys: KeyFile) -> None:
     keys.save()
     slots = _slots(keys.path)
     assert len(slots) == 4
-    wrapped = [slot["wrapped"] for slot in slots.values()]
+    wrapped = [slot["box"]["ct"] for slot in slots.values()]
     assert len(set(wrapped)) == len(wrapped)
-    raw_key = base64.b64encode(db_key).decode()
-    assert raw_key not in keys.path.read_text()
-    assert db_key.hex() not in keys.path.read_text()
+    for secret in (db_key.cases, db_key.front_desk, db_key.audit):
+        assert secret is not None
+        assert base64.b64encode(secret).decode() not in keys.path.read_text()
+        assert secret.hex() not in keys.path.read_text()
 
 
 def test_setting_a_password_again_leaves_other_slots_alone(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password("ann", "first password", db_key)
     keys.set_password("bob", "bobs password", db_key)
     keys.save()
@@ -90,7 +98,7 @@ def test_setting_a_password_again_leaves_other_slots_alone(keys: KeyFile) -> Non
     assert after[keys.user_slot_id("ann")] != before[keys.user_slot_id("ann")]
     with pytest.raises(WrongPassword):
         keys.open_with_password("ann", "first password")
-    assert keys.open_with_password("ann", "second password") == db_key
+    assert keys.open_with_password("ann", "second password").keys == db_key
 
 
 def test_recovery_key_format() -> None:
@@ -115,17 +123,17 @@ def test_malformed_recovery_key(bad: str) -> None:
 
 
 def test_wrong_recovery_key(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_recovery(db_key)
     with pytest.raises(WrongRecoveryKey):
         keys.open_with_recovery_key(format_recovery_key(b"\x01" * RECOVERY_KEY_BYTES))
 
 
 def test_replacing_the_recovery_key_retires_the_old_one(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     old = keys.set_recovery(db_key)
     new = keys.set_recovery(db_key)
-    assert keys.open_with_recovery_key(new) == db_key
+    assert keys.open_with_recovery_key(new).keys == db_key
     with pytest.raises(WrongRecoveryKey):
         keys.open_with_recovery_key(old)
 
@@ -137,15 +145,18 @@ def test_no_recovery_slot(keys: KeyFile) -> None:
 
 def _tamper(path: Path, slot_id: str, field: str) -> None:
     data = json.loads(path.read_text("utf-8"))
-    raw = bytearray(base64.b64decode(data["slots"][slot_id][field]))
+    holder = (
+        data["slots"][slot_id]["box"] if field in ("ct", "nonce", "epk") else data["slots"][slot_id]
+    )
+    raw = bytearray(base64.b64decode(holder[field]))
     raw[0] ^= 0x01
-    data["slots"][slot_id][field] = base64.b64encode(bytes(raw)).decode()
+    holder[field] = base64.b64encode(bytes(raw)).decode()
     path.write_text(json.dumps(data), "utf-8")
 
 
-@pytest.mark.parametrize("field", ["wrapped", "nonce"])
+@pytest.mark.parametrize("field", ["ct", "nonce", "epk", "public"])
 def test_tampered_password_slot_fails_its_tag(keys: KeyFile, field: str) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password(USERNAME, "a long password", db_key)
     keys.save()
     _tamper(keys.path, keys.user_slot_id(USERNAME), field)
@@ -154,17 +165,17 @@ def test_tampered_password_slot_fails_its_tag(keys: KeyFile, field: str) -> None
 
 
 def test_tampered_recovery_slot_fails_its_tag(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     recovery = keys.set_recovery(db_key)
     keys.save()
-    _tamper(keys.path, RECOVERY_SLOT, "wrapped")
+    _tamper(keys.path, RECOVERY_SLOT, "ct")
     with pytest.raises(WrongRecoveryKey):
         KeyFile.load(keys.path).open_with_recovery_key(recovery)
 
 
 def test_slot_moved_to_another_name_does_not_open(keys: KeyFile) -> None:
     """The slot id is bound into the tag, so copying Ann's slot under Bob's name fails."""
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password("ann", "anns password", db_key)
     keys.set_password("bob", "bobs password", db_key)
     keys.save()
@@ -176,11 +187,11 @@ def test_slot_moved_to_another_name_does_not_open(keys: KeyFile) -> None:
 
 
 def test_device_slot(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     slot_id, secret = keys.add_device(db_key)
     assert keys.has_slot(slot_id)
     assert keys.slot_ids("device") == [slot_id]
-    assert keys.open_with_device(slot_id, secret) == db_key
+    assert keys.open_with_device(slot_id, secret).keys == db_key
     with pytest.raises(WrongPassword):
         keys.open_with_device(slot_id, b"\x00" * 32)
     keys.remove_slot(slot_id)
@@ -189,11 +200,14 @@ def test_device_slot(keys: KeyFile) -> None:
         keys.open_with_device(slot_id, secret)
 
 
-def test_remove_user_removes_slot_and_failures(keys: KeyFile) -> None:
-    db_key = new_database_key()
-    keys.set_password(USERNAME, "a long password", db_key)
+def test_removing_an_account_removes_its_slots_and_failures(keys: KeyFile) -> None:
+    mine = _all_keys().for_account("user:7", ["cases", "front_desk"])
+    keys.set_password(USERNAME, "a long password", mine)
+    device, _ = keys.add_device(mine)
+    keys.set_password("other", "another long password", _all_keys().for_account("user:8", []))
     keys.record_failure(USERNAME, 100.0)
-    keys.remove_user(USERNAME)
+    assert sorted(keys.remove_signer("user:7")) == sorted([keys.user_slot_id(USERNAME), device])
+    assert keys.has_slot(keys.user_slot_id("other"))
     assert not keys.has_slot(keys.user_slot_id(USERNAME))
     assert keys.failures(USERNAME) == (0, 0.0)
 
@@ -211,7 +225,7 @@ def test_failures_are_counted_and_saved(keys: KeyFile) -> None:
 
 
 def test_save_writes_valid_json_privately_and_leaves_no_temp_files(keys: KeyFile) -> None:
-    keys.set_password(USERNAME, "a long password", new_database_key())
+    keys.set_password(USERNAME, "a long password", _all_keys())
     keys.save()
     keys.save()
     data = json.loads(keys.path.read_text("utf-8"))
@@ -222,10 +236,10 @@ def test_save_writes_valid_json_privately_and_leaves_no_temp_files(keys: KeyFile
 
 
 def test_failed_save_keeps_the_old_file(keys: KeyFile, monkeypatch: pytest.MonkeyPatch) -> None:
-    keys.set_password(USERNAME, "a long password", new_database_key())
+    keys.set_password(USERNAME, "a long password", _all_keys())
     keys.save()
     before = keys.path.read_bytes()
-    keys.set_password("another", "another password", new_database_key())
+    keys.set_password("another", "another password", _all_keys())
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
@@ -239,7 +253,7 @@ def test_failed_save_keeps_the_old_file(keys: KeyFile, monkeypatch: pytest.Monke
 
 
 def test_usernames_are_not_in_the_key_file(keys: KeyFile) -> None:
-    db_key = new_database_key()
+    db_key = _all_keys()
     keys.set_password(USERNAME, "a long password", db_key)
     keys.record_failure("failed.user", 1.0)
     keys.save()
@@ -314,10 +328,104 @@ def _damage(path: Path, change: str, slot_id: str) -> None:
     ["list", "null", "slot-empty", "slot-text", "kdf-no-salt", "kdf-zero-cost", "throttle-list"],
 )
 def test_key_file_of_the_wrong_shape_is_damaged(keys: KeyFile, change: str) -> None:
-    keys.set_password(USERNAME, "a long password", new_database_key())
+    keys.set_password(USERNAME, "a long password", _all_keys())
     keys.save()
     _damage(keys.path, change, keys.user_slot_id(USERNAME))
     with pytest.raises(StoreDamaged):
         loaded = KeyFile.load(keys.path)
         loaded.failures(USERNAME)
         loaded.open_with_password(USERNAME, "a long password")
+
+
+# -- the key file checks itself (issue 14, finding 6) ---------------------------------------
+def _flip_bit(path: Path, offset: int) -> None:
+    raw = bytearray(path.read_bytes())
+    raw[offset] ^= 0x01
+    path.write_bytes(bytes(raw))
+
+
+def _saved_store(keys: KeyFile) -> Keys:
+    everything = _all_keys()
+    keys.set_password(
+        "ann",
+        "anns long password",
+        everything.for_account("user:1", ["cases", "front_desk", "audit"]),
+    )
+    keys.set_password(
+        "bob", "bobs long password", everything.for_account("user:2", ["cases", "front_desk"])
+    )
+    keys.set_password(
+        "desk", "desk long password", everything.for_account("user:3", ["front_desk"])
+    )
+    keys.set_recovery(everything)
+    keys.set_audit_head(12, "ab" * 32)
+    keys.save(everything)
+    return everything
+
+
+def test_an_untouched_key_file_verifies(keys: KeyFile) -> None:
+    everything = _saved_store(keys)
+    assert KeyFile.load(keys.path).verify(everything).ok
+
+
+def test_every_one_bit_flip_is_refused_or_named(keys: KeyFile) -> None:
+    """40 one-bit flips once left 6 slots silently broken; now each flip either makes the
+    file unreadable (StoreDamaged) or is named by the tags the next writer checks."""
+    everything = _saved_store(keys)
+    pristine = keys.path.read_bytes()
+    # Every third byte: slots, header, names, numbers. The throttle's records are outside
+    # the tags by design (they are written before anyone signs in), so its name is skipped.
+    throttle = pristine.index(b'"throttle"')
+    offsets = [i for i in range(0, len(pristine), 3) if not throttle <= i < throttle + 10]
+    assert len(offsets) >= 400
+    for offset in offsets:
+        keys.path.write_bytes(pristine)
+        _flip_bit(keys.path, offset)
+        try:
+            loaded = KeyFile.load(keys.path)
+        except StoreDamaged:
+            continue
+        integrity = loaded.verify(everything)
+        assert not integrity.ok, f"a flip at byte {offset} went unnoticed"
+
+
+def test_a_damaged_recovery_slot_is_named(keys: KeyFile) -> None:
+    everything = _saved_store(keys)
+    _tamper(keys.path, RECOVERY_SLOT, "ct")
+    assert KeyFile.load(keys.path).verify(everything).bad_slots == (RECOVERY_SLOT,)
+
+
+def test_a_slot_removed_outside_casebook_shows_in_the_header(keys: KeyFile) -> None:
+    everything = _saved_store(keys)
+    data = json.loads(keys.path.read_text("utf-8"))
+    del data["slots"][keys.user_slot_id("bob")]
+    keys.path.write_text(json.dumps(data), "utf-8")
+    integrity = KeyFile.load(keys.path).verify(everything)
+    assert not integrity.header_ok
+
+
+def test_a_front_desk_password_opens_no_case_key(keys: KeyFile) -> None:
+    everything = _saved_store(keys)
+    desk = KeyFile.load(keys.path).open_with_password("desk", "desk long password").keys
+    assert desk.cases is None and desk.audit is None
+    assert desk.front_desk == everything.front_desk
+    assert everything.cases not in keys.path.read_bytes()
+
+
+def test_failures_for_unknown_usernames_are_bounded(keys: KeyFile) -> None:
+    _saved_store(keys)
+    for n in range(MAX_STRANGER_RECORDS + 50):
+        keys.record_failure(f"nobody{n}", float(n))
+    keys.save()
+    assert len(json.loads(keys.path.read_text("utf-8"))["throttle"]) == MAX_STRANGER_RECORDS
+    assert keys.failures(f"nobody{MAX_STRANGER_RECORDS + 49}")[0] == 1  # the newest kept
+
+
+def test_an_early_version_key_file_gets_a_clear_message(keys: KeyFile) -> None:
+    keys.save()
+    data = json.loads(keys.path.read_text("utf-8"))
+    data["version"] = 1
+    keys.path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(StoreDamaged) as info:
+        KeyFile.load(keys.path)
+    assert "early test version" in info.value.message

@@ -110,11 +110,11 @@ def test_key_file_from_another_store_is_refused(tmp_path: Path) -> None:
 def test_key_file_with_the_right_key_but_another_store_id_is_refused(
     new_store: SetupResult, store_path: Path
 ) -> None:
-    db_key = new_store.session.store.key
+    keys = new_store.session.store.keys  # type: ignore[attr-defined]
     new_store.session.close()
     impostor = KeyFile.create(keys_path_for(store_path))
-    impostor.set_password("admin", ADMIN_PASSWORD, db_key)
-    impostor.save()
+    impostor.set_password("admin", ADMIN_PASSWORD, keys)
+    impostor.save(keys)
     with pytest.raises(StoreDamaged) as info:
         sign_in(store_path, username="admin", password=ADMIN_PASSWORD)
     assert "different store" in info.value.message
@@ -223,7 +223,7 @@ def test_invalid_setup_leaves_nothing_behind(
 def test_failure_part_way_through_setup_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full_disk(self: KeyFile) -> None:
+    def full_disk(self: KeyFile, keys: object = None) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(KeyFile, "save", full_disk)

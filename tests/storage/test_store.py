@@ -7,8 +7,8 @@ import pytest
 from desktop.errors import WrongPassword
 from desktop.services import auth
 from desktop.services.setup import SetupResult
+from desktop.storage.filestore import EncryptedFileStore
 from desktop.storage.keyvault import KeyFile, keys_path_for
-from desktop.storage.store import EncryptedFileStore
 from tests.conftest import ADMIN_PASSWORD
 
 
@@ -30,16 +30,38 @@ def test_closing_forgets_the_key(store_path, new_store: SetupResult) -> None:
 
 
 def test_ways_in_are_changed_through_the_store(store_path, new_store: SetupResult) -> None:
-    store = new_store.session.store
-    store.set_password("admin", "a second long password")
+    session = new_store.session
+    store = session.store
+    me = session.actor.user_id
+    with session.transaction(write=True) as db:
+        store.set_password(
+            db, "admin", "a second long password", signer_id=f"user:{me}", grants=["cases"]
+        )
     auth.sign_in(store_path, username="admin", password="a second long password").close()
-    with pytest.raises(WrongPassword, match="current password"):
-        store.change_password("admin", "not it", "a third long password")
-    store.change_password("admin", "a second long password", "a third long password")
+    with (
+        pytest.raises(WrongPassword, match="current password"),
+        session.transaction(write=True) as db,
+    ):
+        store.change_own_password(db, "admin", "not it", "a third long password")
+    with session.transaction(write=True) as db:
+        store.change_own_password(db, "admin", "a second long password", "a third long password")
     auth.sign_in(store_path, username="admin", password="a third long password").close()
-    store.remove_ways_in("admin")
+    with session.transaction(write=True) as db:
+        store.remove_ways_in(db, f"user:{me}")
     with pytest.raises(WrongPassword):
         auth.sign_in(store_path, username="admin", password="a third long password")
+
+
+def test_a_slot_change_is_undone_when_its_transaction_fails(
+    store_path, new_store: SetupResult
+) -> None:
+    session = new_store.session
+    before = keys_path_for(store_path).read_bytes()
+    with pytest.raises(RuntimeError), session.transaction(write=True) as db:
+        session.store.change_own_password(db, "admin", ADMIN_PASSWORD, "a changed long password")
+        raise RuntimeError("the transaction fails after the slot was changed")
+    assert keys_path_for(store_path).read_bytes() == before
+    auth.sign_in(store_path, username="admin", password=ADMIN_PASSWORD).close()
 
 
 def test_a_device_way_in_is_not_kept_when_the_device_refuses_it(
@@ -50,19 +72,22 @@ def test_a_device_way_in_is_not_kept_when_the_device_refuses_it(
     def refuse(slot_id: str, secret: bytes) -> None:
         raise OSError("the keyring said no")
 
-    with pytest.raises(OSError):
-        store.add_device(refuse)
+    session = new_store.session
+    with pytest.raises(OSError), session.transaction(write=True) as db:
+        store.add_device(db, refuse)
     assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == []
     kept: list[str] = []
-    store.add_device(lambda slot_id, secret: kept.append(slot_id))
+    with session.transaction(write=True) as db:
+        store.add_device(db, lambda slot_id, secret: kept.append(slot_id))
     assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == kept
-    store.remove_device(kept[0])
+    with session.transaction(write=True) as db:
+        store.remove_device(db, kept[0])
     assert KeyFile.load(keys_path_for(store_path)).slot_ids("device") == []
 
 
 def test_services_take_any_store_location(store_path, new_store: SetupResult) -> None:
     """Sign-in, the throttle and recovery work on a StoreLocation, not on a file's parts."""
-    from desktop.storage.store import FileStoreLocation
+    from desktop.storage.filestore import FileStoreLocation
 
     location = FileStoreLocation(store_path)
     with pytest.raises(WrongPassword):

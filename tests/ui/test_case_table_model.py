@@ -17,7 +17,6 @@ from desktop.services import auth, cases
 from desktop.services.cases import CaseOrder, CaseSort
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
-from desktop.services.users import add_user
 from desktop.ui.case_table_model import (
     COLUMNS,
     OPENED,
@@ -29,7 +28,7 @@ from desktop.ui.case_table_model import (
     SUBJECT,
     CaseTableModel,
 )
-from tests.conftest import ADMIN_PASSWORD
+from tests.services.accounts import front_desk_session
 
 CASES = 350
 
@@ -278,15 +277,9 @@ def test_clear_leaves_nothing(model: CaseTableModel) -> None:
 
 
 def test_refusal_is_reported_through_load_failed(qtbot, new_store) -> None:
-    add_user(
-        new_store.session,
-        username="desk",
-        full_name="Dee Desk",
-        role="front_desk",
-        school_ids=[1],
-        password=ADMIN_PASSWORD,
-    )
-    session = auth.sign_in(new_store.session.store.path, username="desk", password=ADMIN_PASSWORD)
+    # A front-desk account cannot sign in to the case store at all; as if it could, the
+    # service's own refusal still reaches the model as loadFailed.
+    session = front_desk_session(new_store, new_store.session.store.path)
     try:
         model = CaseTableModel(session)
         with qtbot.waitSignal(model.loadFailed) as signal:
