@@ -296,9 +296,11 @@ class _Builder:
             link = {"case_id": case_id, "school_id": self.school_ids[school]}
             self.rows[m.case_schools].append(link)
         for at, kind, summary, recorded_at in sorted(events):
+            event_id = self._id(m.CaseEvent)
             self.rows[m.CaseEvent].append(
                 {
-                    "id": self._id(m.CaseEvent),
+                    "id": event_id,
+                    "root_id": event_id,
                     "case_id": case_id,
                     "occurred_at": at,
                     "kind": kind,

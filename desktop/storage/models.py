@@ -75,6 +75,8 @@ class Trust(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     logo_media_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # The largest evidence file accepted, in megabytes (Settings; 200 unless changed).
+    evidence_limit_mb: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     schools: Mapped[list[School]] = relationship(back_populates="trust", order_by="School.name")
@@ -118,6 +120,10 @@ class Person(Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Set when this record was merged into another (the duplicate stays, pointing on).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id"), nullable=True, default=None
+    )
 
     voluntary_roles: Mapped[list[PersonVoluntaryRole]] = relationship(cascade="all, delete-orphan")
     pupil_links: Mapped[list[PersonPupil]] = relationship(
@@ -274,18 +280,63 @@ class IncidentAgency(Base):
 
 
 class CaseEvent(Base):
-    """One entry in a case's chronology. An edit adds a new row that supersedes the old."""
+    """One version of one entry in a case's chronology. Court-safe: a saved row is never
+    changed; an edit adds a row with the next `version`, the same `root_id` (the first
+    version's id), `supersedes_id` pointing at the version it replaces, and the reason."""
 
     __tablename__ = "case_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))  # domain.chronology.EventKind
     summary: Mapped[str] = mapped_column(String(300))
     detail: Mapped[str] = mapped_column(Text, default="")
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("case_events.id"), nullable=True)
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_events.id"), nullable=True, index=True
+    )
+    root_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    edit_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incidents.id"), nullable=True, default=None
+    )
+    evidence_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence.id"), nullable=True, default=None
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CasePerson(Base):
+    """Someone besides the subject who is part of a case (another parent, a relative)."""
+
+    __tablename__ = "case_people"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    role: Mapped[str] = mapped_column(String(100), default="")  # in words: "other parent"
+    notes: Mapped[str] = mapped_column(Text, default="")
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    __table_args__ = (UniqueConstraint("case_id", "person_id"),)
+
+
+class CaseTask(Base):
+    """A follow-up on a case: what, by when, whose, and whether it is done."""
+
+    __tablename__ = "case_tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True, index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    done_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Evidence(Base):

@@ -29,6 +29,7 @@ from desktop.services.cases import CaseRow
 from desktop.services.session import Actor, UserSession
 from desktop.services.setup import SetupResult
 from tests.services.accounts import SCHOOL_USER_PASSWORD, front_desk_session, sign_in_new_user
+from tests.services.scoping_calls import set_admin
 
 PASSWORD = SCHOOL_USER_PASSWORD
 ASH, BIRCH = 1, 2  # the two schools of the `new_store` trust
@@ -81,6 +82,19 @@ CALLS: dict[str, Call] = {
     ),
 }
 
+
+def _area_calls() -> dict[str, Call]:
+    """The calls each area keeps beside its own tests, in tests/services/scoping_calls/."""
+    import tests.services.scoping_calls as package
+
+    found: dict[str, Call] = {}
+    for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+        found.update(importlib.import_module(info.name).CALLS)
+    return found
+
+
+CALLS.update(_area_calls())
+
 # Functions that take a case but give no access to it, each with the reason.
 NOT_ACCESS = {
     "desktop.services.audit.record": (
@@ -120,6 +134,7 @@ def world(new_store: SetupResult, store_path: Path) -> Iterator[World]:
     shared = _open(admin, "Shared", [ASH, BIRCH])
     birch = _open(admin, "Birch", [BIRCH])
     user = sign_in_new_user(new_store, store_path, "bm", "business_manager")
+    set_admin(admin)
     yield World(admin, user, ash, shared, birch)
     user.close()
 
