@@ -21,6 +21,7 @@ from desktop import paths
 from desktop.diagnostics import describe_exception
 
 if TYPE_CHECKING:
+    from desktop.ui.check_window import CheckWindow
     from desktop.ui.main_window import MainWindow
     from desktop.ui.setup_wizard import SetupWizard
     from desktop.ui.signin_dialog import SignInDialog
@@ -179,17 +180,26 @@ def make_application(argv: list[str]) -> QApplication:
     return app
 
 
-def run_flow(store_path: Path) -> MainWindow | None:
+def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
     """Sign in (or set up a new store), then show the main window; None if cancelled.
 
     The dialog appears first; the main window's modules load in the background while the
     person types, so neither wait adds to the other.
     """
-    # A database without its key file still goes to sign-in, which explains what is missing;
-    # only a folder with no database at all is a first run.
+    from desktop.ui.store_lock import StoreLock, lock_path_for
     from desktop.ui.worker import preload
 
+    # Held from before sign-in until the program quits, so a second copy says who has the
+    # store open instead of asking for a password it cannot use. The setup wizard holds it
+    # too: two wizards must not make the same store.
+    lock = StoreLock(store_path)
+    if not lock.claim():
+        log.info("startup.store_in_use")
+        return None
+    # A database without its key file still goes to sign-in, which explains what is missing;
+    # only a folder with no database at all is a first run.
     dialog: SignInDialog | SetupWizard
+    wizard: SetupWizard | None = None
     if store_path.exists():
         from desktop.ui.signin_dialog import SignInDialog
 
@@ -197,19 +207,55 @@ def run_flow(store_path: Path) -> MainWindow | None:
     else:
         from desktop.ui.setup_wizard import SetupWizard
 
-        dialog = SetupWizard(store_path, sample_path=paths.sample_store_path())
+        dialog = wizard = SetupWizard(store_path, sample_path=paths.sample_store_path())
     preload("desktop.ui.main_window")
     session = dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
     if session is None:
+        lock.release()
         log.info("startup.cancelled")
         return None
     dialog.deleteLater()
-    from desktop.ui.main_window import MainWindow
+    # The wizard may have opened the sample store instead, or made the folder the lock file
+    # goes in; claiming a lock this process holds already changes nothing.
+    opened = store_path if wizard is None else wizard.opened_path or store_path
+    if lock_path_for(opened) != lock.path:
+        lock.release()
+        lock = StoreLock(opened)
+    if not lock.claim():
+        log.info("startup.store_in_use")
+        _sign_out(session)
+        return None
+    from desktop.services.frontdesk import FrontDeskSession
 
-    window = MainWindow(session)
+    window: MainWindow | CheckWindow
+    if isinstance(session, FrontDeskSession):
+        # The front desk sees the visitor check and nothing else.
+        from desktop.ui.check_window import CheckWindow
+
+        window = CheckWindow(session, front_desk=True)
+    else:
+        from desktop.ui.main_window import MainWindow
+
+        window = MainWindow(session)
+    lock.keep_while_open(window)
     window.show()
     log.info("startup.signed_in")
+    for notice in getattr(session, "notices", ()):
+        from desktop.ui.messages import Messenger
+
+        Messenger.warn(window, "The key file was changed outside Casebook", notice)
     return window
+
+
+def _sign_out(session) -> None:
+    """Close a session the window will not use; the key goes even if the audit cannot."""
+    from desktop.services import auth
+
+    try:
+        auth.sign_out(session)
+    except Exception as exc:
+        log.warning("sign_out.failed: %s", type(exc).__name__)
+        session.close()
 
 
 def main(argv: list[str] | None = None, *, store_path: Path | None = None) -> int:

@@ -40,6 +40,7 @@ class EventKind(StrEnum):
     EVIDENCE_ADDED = "evidence_added"
     TASK = "task"
     CASE_CLOSED = "case_closed"
+    CASE_REOPENED = "case_reopened"
 
     @property
     def label(self) -> str:
@@ -61,6 +62,7 @@ _KIND_LABELS = {
     EventKind.EVIDENCE_ADDED: "Evidence added",
     EventKind.TASK: "Task",
     EventKind.CASE_CLOSED: "Case closed",
+    EventKind.CASE_REOPENED: "Case reopened",
 }
 
 

@@ -56,7 +56,7 @@ def sign_in_any(
     opened = location.unlock_with_password(username, password)
     location.clear_failures(username)
     if isinstance(opened, FrontDeskAccess):
-        return FrontDeskSession(opened, username)
+        return FrontDeskSession(opened, username, location)
     return _enter(opened, username, method="password")
 
 

@@ -26,6 +26,7 @@ from desktop.domain.roles import Role
 from desktop.errors import ValidationError
 from desktop.services import audit
 from desktop.services import demo_data as data
+from desktop.services.demo_casefiles import add_case_files
 from desktop.services.demo_restrictions import add_restrictions
 from desktop.services.session import UserSession
 from desktop.services.setup import (
@@ -126,6 +127,7 @@ def create_demo_store(
         if not cases:
             report(0, 0, PROGRESS_MESSAGE)
         add_restrictions(session, rng, today)
+        add_case_files(session, rng, today)
 
     build_store(path, build, trust=SAMPLE_TRUST, admin=AdminDraft("admin", admin_name, password))
     return DemoResult(path, tuple(a[0] for a in SAMPLE_ACCOUNTS), password, cases)

@@ -27,7 +27,7 @@ from desktop.domain.roles import Role
 from desktop.errors import SessionEnded, StoreDamaged
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Restriction, User
-from desktop.storage.store import FrontDeskAccess, Store
+from desktop.storage.store import FrontDeskAccess, Store, StoreLocation
 
 IN_FORCE = (RestrictionState.PROVISIONAL.value, RestrictionState.ACTIVE.value)
 
@@ -40,6 +40,7 @@ class FrontDeskSession:
 
     access: FrontDeskAccess
     username: str
+    location: StoreLocation  # where to sign in again after locking
 
     @property
     def closed(self) -> bool:

@@ -24,7 +24,13 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from desktop.errors import CasebookError, TooManyAttempts, WrongPassword, user_message
+from desktop.errors import (
+    CasebookError,
+    NotPermitted,
+    TooManyAttempts,
+    WrongPassword,
+    user_message,
+)
 from desktop.services import devices
 from desktop.ui.forms import child, load_form
 from desktop.ui.icons import icon
@@ -59,9 +65,14 @@ def _remembered_user(store_path: Path | StoreLocation) -> str | None:
 def _open_store(store_path: Path | StoreLocation, username: str, password: str, remember: bool):
     """Sign in, then (if asked) remember this device; a keyring that refuses is only noted."""
     auth = _auth()
-    session = auth.sign_in(store_path, username=username, password=password)
+    session = auth.sign_in_any(store_path, username=username, password=password)
     problem = None
-    if remember:
+    if remember and _front_desk(session):
+        problem = NotPermitted(
+            "Front-desk accounts are not remembered on a computer: sign in with your "
+            "password each time."
+        )
+    elif remember:
         try:
             auth.remember_this_device(session)
         except (CasebookError, OSError) as exc:
@@ -72,9 +83,19 @@ def _open_store(store_path: Path | StoreLocation, username: str, password: str, 
     return session, problem
 
 
+def _front_desk(session) -> bool:
+    """A front-desk account's session (it opens only the visitor check)."""
+    from desktop.services.frontdesk import FrontDeskSession
+
+    return isinstance(session, FrontDeskSession)
+
+
 def _close_unused(result) -> None:
     """A sign-in that finished after its dialog was closed: sign out again at once."""
     session = result[0] if isinstance(result, tuple) else result
+    if _front_desk(session):  # the front desk's check: no audit entry to write
+        session.close()
+        return
     try:
         _auth().sign_out(session)
     except Exception as exc:  # the key must go even if the audit entry cannot be written

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from desktop.dates import UK
 from desktop.domain.cases import Stage, parse_reference
@@ -204,3 +206,28 @@ def test_a_sample_store_knows_it_is_a_sample(demo: DemoResult, new_store) -> Non
     finally:
         auth.sign_out(session)
     assert not new_store.session.is_sample
+
+
+def test_every_tab_of_a_case_file_has_something_to_show(demo: DemoResult, today: dt.date) -> None:
+    """Issue 7, item 12: targeted staff, evidence, tasks (some overdue), edited entries and
+    barred people, all inside the cases' own dates."""
+    session = admin(demo)
+    try:
+        with session.transaction() as db:
+            targeted = db.scalar(
+                select(func.count()).where(m.IncidentParty.role == "staff_targeted")
+            )
+            evidence = db.scalars(select(m.Evidence).options(undefer(m.Evidence.content))).all()
+            tasks = db.scalars(select(m.CaseTask)).all()
+            edits = db.scalars(select(m.CaseEvent).where(m.CaseEvent.version > 1)).all()
+            bars = db.scalar(select(func.count()).where(m.Restriction.kind == "bar"))
+            added = db.scalar(select(func.count()).where(m.CaseEvent.kind == "evidence_added"))
+        assert targeted and bars
+        assert evidence and added == len(evidence)
+        for item in evidence:
+            assert hashlib.sha256(item.content).hexdigest() == item.sha256 and item.size
+        assert {e.media_type for e in evidence} >= {"text/plain", "image/png"}
+        assert any(t.due_on and t.due_on < today and t.done_on is None for t in tasks)
+        assert edits and all(e.edit_reason and e.supersedes_id for e in edits)
+    finally:
+        session.close()

@@ -136,6 +136,63 @@ def test_run_flow_signs_in_to_an_existing_store(qtbot, new_store: SetupResult) -
     assert window.session.closed
 
 
+def test_the_front_desk_signs_in_to_the_visitor_check_only(qtbot, new_store: SetupResult) -> None:
+    """Issue 7, item 9: the front desk's role sees only the check, straight after sign-in."""
+    from desktop.services.users import add_user
+    from desktop.ui.check_window import CheckWindow
+
+    add_user(
+        new_store.session,
+        username="desk",
+        full_name="Dee Desk",
+        role="front_desk",
+        school_ids=[1],
+        password="front desk password",
+    )
+    path = new_store.session.store.path
+
+    def sign_in() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+        type_into(qtbot, dialog.findChild(QLineEdit, "usernameEdit"), "desk")
+        type_into(qtbot, dialog.findChild(QLineEdit, "passwordEdit"), "front desk password")
+        dialog.findChild(QPushButton, "signInButton").click()
+
+    QTimer.singleShot(0, sign_in)
+    window = app_module.run_flow(path)
+    assert isinstance(window, CheckWindow)
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.front_desk
+    assert not any(isinstance(w, MainWindow) for w in QApplication.topLevelWidgets())
+    window.session.close()
+    window.close()
+
+
+def test_a_key_file_changed_outside_is_told_after_sign_in(
+    qtbot, messenger, new_store: SetupResult
+) -> None:
+    import json
+
+    from desktop.storage.keyvault import RECOVERY_SLOT, keys_path_for
+
+    path = new_store.session.store.path
+    data = json.loads(keys_path_for(path).read_text())
+    box = data["slots"][RECOVERY_SLOT]["box"]
+    box["ct"] = ("B" if box["ct"][0] == "A" else "A") + box["ct"][1:]
+    keys_path_for(path).write_text(json.dumps(data))
+
+    def sign_in() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
+        type_into(qtbot, dialog.findChild(QLineEdit, "usernameEdit"), "admin")
+        type_into(qtbot, dialog.findChild(QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
+        dialog.findChild(QPushButton, "signInButton").click()
+
+    QTimer.singleShot(0, sign_in)
+    window = app_module.run_flow(path)
+    qtbot.addWidget(window)
+    assert any(kind == "warn" and "recovery key" in text for kind, _, text in messenger.said)
+    window.close()
+
+
 def test_run_flow_cancelled_at_sign_in_returns_none(qtbot, new_store: SetupResult) -> None:
     def cancel() -> None:
         dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
