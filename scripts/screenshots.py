@@ -71,6 +71,28 @@ def fill_wizard(wizard: QWizard, out: Path) -> None:
     save(wizard, out, "setup_5_recovery")
 
 
+def visitor_check(store: Path, out: Path) -> None:
+    """The front desk's window, with someone barred found by a misspelt name."""
+    from desktop.services import auth, frontdesk
+    from desktop.services.demo import SAMPLE_PASSWORD
+    from desktop.ui.check_window import CheckWindow
+
+    desk = auth.sign_in_any(store, username="frontdesk", password=SAMPLE_PASSWORD)
+    rows = desk.access.read()["restrictions"]  # type: ignore[union-attr]
+    name = next(row["name"] for row in rows if row["kind"] == "bar")
+    window = CheckWindow(desk, front_desk=True)
+    window.resize(620, 520)
+    window.name_edit.setText(name[:-2] + name[-1] + name[-2])  # the last two letters swapped
+    window.run_check()
+    save(window, out, "visitor_check")
+    window.name_edit.setText("Nobody Atall")
+    window.run_check()
+    save(window, out, "visitor_check_no_match")
+    window.close()
+    assert isinstance(desk, frontdesk.FrontDeskSession)
+    desk.close()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -128,6 +150,8 @@ def main(out: Path) -> int:
             settings.show_page(page.objectName())
             save(settings, out, f"settings_{index}_{page.objectName()}")
         settings.close()
+
+        visitor_check(store, out)
 
         help_dialog = HelpDialog(parent=window)
         help_dialog.resize(760, 620)

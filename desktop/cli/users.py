@@ -97,9 +97,18 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
     from desktop.domain.text import normalise_username
     from desktop.services.users import remove_user
 
+    import sys
+    import time
+
     with signed_in(store_path_for(args), args.user) as session:
+        print("Removing the account and giving the store a new key…", file=sys.stderr)
+        started = time.perf_counter()
         remove_user(session, username=args.username)
-    print(f"Removed {normalise_username(args.username)}: that password no longer opens the store.")
+        seconds = time.perf_counter() - started
+    print(
+        f"Removed {normalise_username(args.username)} in {seconds:.1f} s: that password, and any "
+        "old copy of the key file, no longer opens the store."
+    )
     return 0
 
 

@@ -14,7 +14,7 @@ import random
 import struct
 import zlib
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop.dates import utc_now
@@ -48,7 +48,13 @@ EMAIL = (
 
 
 def add_case_files(session: UserSession, rng: random.Random, today: dt.date) -> None:
-    """Add evidence, tasks and corrected entries to a share of the sample's cases."""
+    """Add evidence, tasks and corrected entries to a share of the sample's cases.
+
+    Rows are inserted in bulk with their ids chosen here, as the case builder does, so a
+    10,000-case sample stays quick to make.
+    """
+    pictures = [_png(rng) for _ in range(4)]
+    me = session.actor.user_id
     with session.transaction(write=True) as db:
         cases = db.execute(
             select(m.Case.id, m.Case.status, m.Case.opened_on).order_by(m.Case.id)
@@ -60,6 +66,11 @@ def add_case_files(session: UserSession, rng: random.Random, today: dt.date) -> 
                 )
             )
         )
+        next_evidence = (db.scalar(select(func.max(m.Evidence.id))) or 0) + 1
+        next_event = (db.scalar(select(func.max(m.CaseEvent.id))) or 0) + 1
+        evidence_rows: list[dict[str, object]] = []
+        event_rows: list[dict[str, object]] = []
+        task_rows: list[dict[str, object]] = []
         writer = audit.writer_for(db)
         for case_id, status, opened_on in cases:
             if rng.random() < EVIDENCE_SHARE:
@@ -67,102 +78,117 @@ def add_case_files(session: UserSession, rng: random.Random, today: dt.date) -> 
                     opened_on, min(opened_on + dt.timedelta(days=1), today - dt.timedelta(days=1))
                 )
                 added_at = dt.datetime.combine(day, dt.time(10, 30), tzinfo=dt.UTC)
-                for evidence in _evidence(case_id, rng, added_at):
-                    evidence.added_by_id = session.actor.user_id
-                    db.add(evidence)
-                    db.flush()
-                    _event(db, evidence, session.actor.user_id)
+                files = [("email from parent.txt", "text/plain", EMAIL.encode("utf-8"))]
+                if rng.random() < 0.7:
+                    files.append(("screenshot of post.png", "image/png", rng.choice(pictures)))
+                for name, media_type, content in files:
+                    evidence_rows.append(
+                        {
+                            "id": next_evidence,
+                            "case_id": case_id,
+                            "filename": name,
+                            "media_type": media_type,
+                            "size": len(content),
+                            "sha256": hashlib.sha256(content).hexdigest(),
+                            "content": content,
+                            "description": "Invented sample evidence",
+                            "added_by_id": me,
+                            "added_at": added_at,
+                        }
+                    )
+                    event_rows.append(
+                        {
+                            "id": next_event,
+                            "root_id": next_event,
+                            "case_id": case_id,
+                            "occurred_at": added_at,
+                            "kind": EventKind.EVIDENCE_ADDED.value,
+                            "summary": f"Evidence added: {name}",
+                            "detail": "",
+                            "evidence_id": next_evidence,
+                            "version": 1,
+                            "recorded_by_id": me,
+                            "recorded_at": added_at,
+                        }
+                    )
                     writer.add(
                         session.actor,
                         "evidence.added",
                         case_id=case_id,
-                        detail={"evidence_id": evidence.id, "sample": True},
+                        detail={"evidence_id": next_evidence, "sample": True},
                     )
+                    next_evidence, next_event = next_evidence + 1, next_event + 1
             if status == CaseStatus.OPEN.value and owners and rng.random() < TASK_SHARE:
                 for title in rng.sample(TASKS, rng.randint(1, 3)):
                     due = today + dt.timedelta(days=rng.randint(-10, 21))
-                    db.add(
-                        m.CaseTask(
-                            case_id=case_id,
-                            title=title,
-                            due_on=max(due, opened_on),
-                            owner_id=rng.choice(owners),
-                            done_on=today if rng.random() < 0.25 else None,
-                            created_by_id=session.actor.user_id,
-                            created_at=utc_now(),
-                        )
+                    task_rows.append(
+                        {
+                            "case_id": case_id,
+                            "title": title,
+                            "notes": "",
+                            "due_on": max(due, opened_on),
+                            "owner_id": rng.choice(owners),
+                            "done_on": today if rng.random() < 0.25 else None,
+                            "created_by_id": me,
+                            "created_at": utc_now(),
+                        }
                     )
-        _edit_some_entries(db, session, rng)
+        for table, rows in ((m.Evidence, evidence_rows), (m.CaseTask, task_rows)):
+            if rows:
+                db.execute(insert(table), rows)
+        event_rows += _corrections(db, session, rng, next_event)
+        if event_rows:
+            db.execute(insert(m.CaseEvent), event_rows)
 
 
-def _evidence(case_id: int, rng: random.Random, added_at: dt.datetime) -> list[m.Evidence]:
-    files = [("email from parent.txt", "text/plain", EMAIL.encode("utf-8"))]
-    if rng.random() < 0.7:
-        files.append(("screenshot of post.png", "image/png", _png(rng)))
-    return [
-        m.Evidence(
-            case_id=case_id,
-            filename=name,
-            media_type=media_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            content=content,
-            description="Invented sample evidence",
-            added_at=added_at,
+def _corrections(
+    db: Session, session: UserSession, rng: random.Random, next_id: int
+) -> list[dict[str, object]]:
+    """A later version of some incident entries, the first kept, as the chronology's edits
+    are: the same root, the next version, what it replaces and why."""
+    events = db.execute(
+        select(
+            m.CaseEvent.id,
+            m.CaseEvent.root_id,
+            m.CaseEvent.case_id,
+            m.CaseEvent.occurred_at,
+            m.CaseEvent.kind,
+            m.CaseEvent.summary,
+            m.CaseEvent.detail,
+            m.CaseEvent.recorded_at,
         )
-        for name, media_type, content in files
-    ]
-
-
-def _event(db: Session, evidence: m.Evidence, user_id: int) -> None:
-    event = m.CaseEvent(
-        case_id=evidence.case_id,
-        occurred_at=evidence.added_at,
-        kind=EventKind.EVIDENCE_ADDED.value,
-        summary=f"Evidence added: {evidence.filename}",
-        evidence_id=evidence.id,
-        version=1,
-        recorded_by_id=user_id,
-        recorded_at=evidence.added_at,
-    )
-    db.add(event)
-    db.flush()
-    event.root_id = event.id
-
-
-def _edit_some_entries(db: Session, session: UserSession, rng: random.Random) -> None:
-    """A later version of some entries, the first kept, as the chronology's edits are."""
-    events = db.scalars(
-        select(m.CaseEvent)
         .where(m.CaseEvent.kind == EventKind.INCIDENT.value)
         .order_by(m.CaseEvent.id)
     ).all()
+    rows: list[dict[str, object]] = []
+    writer = audit.writer_for(db)
     for event in events:
         if rng.random() >= EDIT_SHARE:
             continue
-        reason = rng.choice(EDIT_REASONS)
-        db.add(
-            m.CaseEvent(
-                case_id=event.case_id,
-                occurred_at=event.occurred_at + dt.timedelta(minutes=rng.choice((-15, 10, 20))),
-                kind=event.kind,
-                summary=event.summary,
-                detail=(event.detail + "\n" if event.detail else "") + "(Time corrected.)",
-                supersedes_id=event.id,
-                root_id=event.root_id or event.id,
-                version=2,
-                edit_reason=reason,
-                incident_id=event.incident_id,
-                recorded_by_id=session.actor.user_id,
-                recorded_at=event.recorded_at + dt.timedelta(days=1),
-            )
+        rows.append(
+            {
+                "id": next_id,
+                "root_id": event.root_id or event.id,
+                "case_id": event.case_id,
+                "occurred_at": event.occurred_at + dt.timedelta(minutes=rng.choice((-15, 10, 20))),
+                "kind": event.kind,
+                "summary": event.summary,
+                "detail": (event.detail + "\n" if event.detail else "") + "(Time corrected.)",
+                "supersedes_id": event.id,
+                "version": 2,
+                "edit_reason": rng.choice(EDIT_REASONS),
+                "recorded_by_id": session.actor.user_id,
+                "recorded_at": event.recorded_at + dt.timedelta(days=1),
+            }
         )
-        audit.writer_for(db).add(
+        writer.add(
             session.actor,
             "chronology.edited",
             case_id=event.case_id,
             detail={"event_id": event.id, "sample": True},
         )
+        next_id += 1
+    return rows
 
 
 def _png(rng: random.Random) -> bytes:

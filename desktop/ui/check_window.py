@@ -9,6 +9,7 @@ other; case workers open it from the main window (Ctrl+K).
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -28,6 +29,8 @@ from desktop.domain.restrictions import RestrictionKind, applies_on, banner_line
 from desktop.errors import CasebookError, SessionEnded, user_message
 from desktop.services import frontdesk
 from desktop.ui.icons import icon
+
+log = logging.getLogger(__name__)
 
 CHECK_DELAY_MS = 250
 MIN_LETTERS = 2
@@ -173,6 +176,7 @@ class CheckWindow(QMainWindow):
         except CasebookError as exc:
             self._say(user_message(exc), error=True)
             return
+        log.info("visitor_check matches=%d", len(matches))  # never the name typed
         if not matches:
             self._say(f"No one called \u201c{name}\u201d is barred or under a communication plan.")
             self.results.clear()
