@@ -94,11 +94,11 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
     """Switch an account off and delete its key slot; its cases and audit entries stay."""
-    from desktop.domain.text import normalise_username
-    from desktop.services.users import remove_user
-
     import sys
     import time
+
+    from desktop.domain.text import normalise_username
+    from desktop.services.users import remove_user
 
     with signed_in(store_path_for(args), args.user) as session:
         print("Removing the account and giving the store a new key…", file=sys.stderr)
