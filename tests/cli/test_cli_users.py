@@ -150,7 +150,7 @@ def test_removing_a_unicode_user_names_them_in_stored_form(store: Path, capsys) 
         capsys, "user", "remove", "--db", store, "--user", "admin", "--username", "JÓZEF.Nowak"
     )
     assert code == 0, err
-    assert out.startswith("Removed józef.nowak:")
+    assert out.startswith("Removed józef.nowak in ")
     with pytest.raises(WrongPassword):
         auth.sign_in(store, username="józef.nowak", password=NEW)
 
