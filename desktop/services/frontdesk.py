@@ -26,8 +26,8 @@ from desktop.domain.restrictions import (
 from desktop.domain.roles import Role
 from desktop.errors import SessionEnded, StoreDamaged
 from desktop.services.session import UserSession
-from desktop.storage.models import Case, Restriction, User
-from desktop.storage.store import FrontDeskAccess, Store, StoreLocation
+from desktop.storage.models import Case, Restriction, StoreMeta, User
+from desktop.storage.store import SAMPLE_META_KEY, FrontDeskAccess, Store, StoreLocation
 
 IN_FORCE = (RestrictionState.PROVISIONAL.value, RestrictionState.ACTIVE.value)
 
@@ -45,6 +45,11 @@ class FrontDeskSession:
     @property
     def closed(self) -> bool:
         return self.access.closed
+
+    @property
+    def is_sample(self) -> bool:
+        """A store of invented cases (its list says so): the window marks it."""
+        return bool(self.access.read().get("sample"))
 
     def close(self) -> None:
         self.access.close()
@@ -64,6 +69,7 @@ def list_content(db: Session) -> dict[str, Any]:
     ).all()
     return {
         "version": LIST_VERSION,
+        "sample": db.get(StoreMeta, SAMPLE_META_KEY) is not None,
         "published_at": utc_now().isoformat(timespec="seconds"),
         "accounts": {
             f"user:{uid}": {"username": username, "full_name": full_name}

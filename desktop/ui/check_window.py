@@ -29,6 +29,7 @@ from desktop.domain.restrictions import RestrictionKind, applies_on, banner_line
 from desktop.errors import CasebookError, SessionEnded, user_message
 from desktop.services import frontdesk
 from desktop.ui.icons import icon
+from desktop.ui.labels import SAMPLE_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +53,11 @@ class CheckWindow(QMainWindow):
         self.front_desk = front_desk
         self._locked = False
         self.setObjectName("checkWindow")
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(TITLE + (SAMPLE_TITLE if _is_sample(session) else ""))
         self.setWindowIcon(icon("casebook"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, not front_desk)
 
-        body = QWidget(self)
+        body = self._body = QWidget(self)
         layout = QVBoxLayout(body)
         intro = QLabel(INTRO)
         intro.setWordWrap(True)
@@ -128,7 +129,7 @@ class CheckWindow(QMainWindow):
         self._timer.stop()
         self.name_edit.clear()
         self.results.clear()
-        self.centralWidget().setEnabled(False)
+        self._body.setEnabled(False)
         dialog = SignInDialog(location, username=username, locked=True, parent=self)
         dialog.setObjectName("lockDialog")
         dialog.accepted.connect(lambda: self._unlocked(dialog))
@@ -138,14 +139,20 @@ class CheckWindow(QMainWindow):
 
     def _unlocked(self, dialog) -> None:
         session = dialog.session
-        if not isinstance(session, frontdesk.FrontDeskSession):
-            # The account's role changed while locked: it no longer belongs in this window.
-            if session is not None:
-                session.close()
+        if session is None:
             self.close()
             return
+        if not isinstance(session, frontdesk.FrontDeskSession):
+            # Someone else signed in from the lock screen ("Switch user"): a case worker
+            # gets the main window; this one stays hidden, holding the store's lock.
+            from desktop.ui.main_window import MainWindow
+
+            self.main_window = MainWindow(session)
+            self.main_window.show()
+            self.hide()
+            return
         self.session, self._locked = session, False
-        self.centralWidget().setEnabled(True)
+        self._body.setEnabled(True)
         self._show_prompt()
         self.activateWindow()
         QTimer.singleShot(0, self.name_edit.setFocus)  # once the dialog has let go of it
@@ -198,6 +205,13 @@ class CheckWindow(QMainWindow):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.summary.setText(text)
         self.summary.setStyleSheet("QLabel { color: #9b1c1c; font-weight: bold; }" if error else "")
+
+
+def _is_sample(session) -> bool:
+    try:
+        return bool(session.is_sample)
+    except CasebookError:  # a damaged list is reported when it is read for a check
+        return False
 
 
 def _matches_html(matches: list[frontdesk.Match], today) -> str:

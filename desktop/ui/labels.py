@@ -7,6 +7,8 @@ from desktop.domain.roles import Operation, roles_permitted
 from desktop.domain.signin import MIN_PASSWORD_LENGTH
 
 ALL_SCHOOLS = "All my schools"
+# Every window showing a sample store's data says so in its title.
+SAMPLE_TITLE = " (SAMPLE: invented cases)"
 PASSWORD_HINT = (
     f"Use at least {MIN_PASSWORD_LENGTH} characters. A short sentence you will remember works well."
 )

@@ -66,7 +66,7 @@ def _open_store(store_path: Path | StoreLocation, username: str, password: str, 
     """Sign in, then (if asked) remember this device; a keyring that refuses is only noted."""
     auth = _auth()
     session = auth.sign_in_any(store_path, username=username, password=password)
-    problem = None
+    problem: CasebookError | OSError | None = None
     if remember and _front_desk(session):
         problem = NotPermitted(
             "Front-desk accounts are not remembered on a computer: sign in with your "

@@ -120,7 +120,7 @@ def test_the_front_desk_locks_and_signs_in_again_by_keys(qtbot, new_store, desk)
     type_into(qtbot, dialog.password_edit, DESK_PASSWORD)
     press(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: not window.session.closed and window.centralWidget().isEnabled(), timeout=10000
+        lambda: not window.session.closed and window._body.isEnabled(), timeout=10000
     )
     type_into(qtbot, window.name_edit, "Ann Smith")
     qtbot.waitUntil(lambda: "matches" in window.summary.text(), timeout=3000)
@@ -140,3 +140,37 @@ def test_a_case_worker_gets_the_same_answer(qtbot, new_store) -> None:
     type_into(qtbot, window.name_edit, "Zoe Ni Bhriain")
     qtbot.waitUntil(lambda: "matches" in window.summary.text(), timeout=3000)
     assert "Zoë Ní Bhriain" in window.results.toPlainText()
+
+
+def test_switching_user_at_the_lock_opens_the_case_workers_window(qtbot, new_store, desk) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui.main_window import MainWindow
+    from tests.conftest import ADMIN_PASSWORD
+
+    window = _window(qtbot, desk, front_desk=True)
+    window.lock()
+    dialog = window.findChild(QDialog, "lockDialog")
+    click(qtbot, dialog.findChild(QPushButton, "switchUserButton"))
+    type_into(qtbot, dialog.username_edit, "admin")
+    type_into(qtbot, dialog.password_edit, ADMIN_PASSWORD)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(window, "main_window", None) is not None, timeout=10000)
+    main = window.main_window
+    qtbot.addWidget(main)
+    assert isinstance(main, MainWindow) and main.isVisible() and not window.isVisible()
+    assert main.session.actor.username == "admin"
+    main.close()
+
+
+def test_a_sample_store_is_marked_in_the_title(qtbot, new_store, store_path, desk) -> None:
+    from desktop.storage.models import StoreMeta
+    from desktop.storage.store import SAMPLE_META_KEY
+
+    window = _window(qtbot, desk, front_desk=True)
+    assert "SAMPLE" not in window.windowTitle()
+    with new_store.session.transaction(write=True) as db:
+        db.add(StoreMeta(key=SAMPLE_META_KEY, value="yes"))
+        frontdesk.publish(db, new_store.session.store)
+    again = _window(qtbot, desk, front_desk=True)
+    assert "SAMPLE: invented cases" in again.windowTitle()
