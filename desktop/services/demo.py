@@ -67,16 +67,12 @@ SAMPLE_TRUST = TrustDraft(
         SchoolDraft("Millbrook Academy", "Millbrook Lane\nRiverside\nRS3 7QD", "Daniel Okafor"),
         SchoolDraft(
             "St Anne's CE Primary School", "Vicarage Walk\nNorthby\nRS5 1HE", "Claire Wood"
-        ),
+        ),  # noqa: E501
         SchoolDraft(
             "Kingsmead Infant School", "Kingsmead Avenue\nSouthfield\nRS8 3NL", "Martin Hale"
-        ),
+        ),  # noqa: E501
     ),
 )
-# Per school, in SAMPLE_TRUST order: town, postcode district, year groups taught, share of cases.
-_Facts = tuple[tuple[str, int, int, int, int], ...]
-_SCHOOL_FACTS: _Facts = (("Riverside", 1, 0, 6, 32), ("Riverside", 3, 7, 13, 38))
-_SCHOOL_FACTS += (("Northby", 5, 0, 6, 18), ("Southfield", 8, 0, 2, 12))
 
 # username, full name, role, schools (positions in SAMPLE_TRUST), staff post (school, title).
 SAMPLE_ACCOUNTS: tuple[tuple[str, str, Role, tuple[int, ...], tuple[int | None, str]], ...] = (
@@ -253,7 +249,9 @@ class _Builder:
         """One case: its subject, their children, what happened, and what was done about it."""
         rng = self.rng
         case_id = self._id(m.Case)
-        schools = rng.choices(range(len(self.school_ids)), weights=[f[4] for f in _SCHOOL_FACTS])
+        schools = rng.choices(
+            range(len(self.school_ids)), weights=[f[4] for f in data.SCHOOL_FACTS]
+        )
         if rng.random() < 0.06:
             schools.append(rng.choice([i for i in range(len(self.school_ids)) if i != schools[0]]))
         relation, _weight, pupil_relation = rng.choices(
@@ -297,6 +295,7 @@ class _Builder:
         for school in dict.fromkeys(schools):
             link = {"case_id": case_id, "school_id": self.school_ids[school]}
             self.rows[m.case_schools].append(link)
+        made = {r["occurred_at"]: r["id"] for r in self.rows[m.Incident][-len(incidents) :]}  # ids
         for at, kind, summary, recorded_at in sorted(events):
             event_id = self._id(m.CaseEvent)
             self.rows[m.CaseEvent].append(
@@ -309,6 +308,7 @@ class _Builder:
                     "summary": summary,
                     "detail": "",
                     "supersedes_id": None,
+                    "incident_id": made.get(at) if kind == "incident_recorded" else None,
                     "recorded_by_id": self.admin_id,
                     "recorded_at": recorded_at,
                 }
@@ -324,7 +324,7 @@ class _Builder:
     ) -> int:
         rng = self.rng
         given, family = self._name()
-        town, district = _SCHOOL_FACTS[schools[0]][:2]
+        town, district = data.SCHOOL_FACTS[schools[0]][:2]
         inward = (
             f"{rng.randint(1, 9)}{rng.choice(data.INWARD_LETTERS)}{rng.choice(data.INWARD_LETTERS)}"
         )
@@ -352,7 +352,7 @@ class _Builder:
         count = 1 if relation is Relationship.VISITOR else rng.choices((1, 2, 3), (55, 33, 12))[0]
         for _ in range(count):
             school = rng.choice(schools)
-            year_group = rng.randint(*_SCHOOL_FACTS[school][2:4])
+            year_group = rng.randint(*data.SCHOOL_FACTS[school][2:4])
             born = dt.date(self.school_year - year_group - 5, 9, 1)
             pupil_id = self._id(m.Pupil)
             self.rows[m.Pupil].append(

@@ -14,6 +14,15 @@ from desktop.domain.cases import Stage
 from desktop.domain.incidents import Channel
 from desktop.domain.people import Relationship, VoluntaryRole
 
+# Per school, in the sample trust's order: town, postcode district, year groups taught,
+# share of cases.
+SCHOOL_FACTS: tuple[tuple[str, int, int, int, int], ...] = (
+    ("Riverside", 1, 0, 6, 32),
+    ("Riverside", 3, 7, 13, 38),
+    ("Northby", 5, 0, 6, 18),
+    ("Southfield", 8, 0, 2, 12),
+)
+
 STAFF_POSTS = (
     ("Headteacher", "the headteacher"),
     ("Deputy headteacher", "the deputy headteacher"),

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 
 from desktop.errors import CasebookError
 from desktop.services.session import UserSession
+from desktop.ui.categories_page import CategoriesPage
 from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
 from desktop.ui.settings_pages import PreferencesPage, SchoolsPage, SettingsPage, TrustPage
 
 log = logging.getLogger(__name__)
 
-PAGES: list[type[SettingsPage]] = [TrustPage, SchoolsPage, PreferencesPage]
+PAGES: list[type[SettingsPage]] = [TrustPage, SchoolsPage, CategoriesPage, PreferencesPage]
 
 
 class SettingsDialog(QDialog):
