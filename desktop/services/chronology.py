@@ -47,7 +47,13 @@ MAX_SUMMARY_LENGTH = 300  # the stored column's width
 MANUAL_KINDS: tuple[EventKind, ...] = tuple(
     kind
     for kind in EventKind
-    if kind not in (EventKind.INCIDENT, EventKind.EVIDENCE_ADDED, EventKind.CASE_CLOSED)
+    if kind
+    not in (
+        EventKind.INCIDENT,
+        EventKind.EVIDENCE_ADDED,
+        EventKind.CASE_CLOSED,
+        EventKind.CASE_REOPENED,
+    )
 )
 
 NOT_CURRENT = (

@@ -119,9 +119,7 @@ def test_the_front_desk_locks_and_signs_in_again_by_keys(qtbot, new_store, desk)
     assert dialog is not None and dialog.isVisible()
     type_into(qtbot, dialog.password_edit, DESK_PASSWORD)
     press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(
-        lambda: not window.session.closed and window._body.isEnabled(), timeout=10000
-    )
+    qtbot.waitUntil(lambda: not window.session.closed and window._body.isEnabled(), timeout=10000)
     type_into(qtbot, window.name_edit, "Ann Smith")
     qtbot.waitUntil(lambda: "matches" in window.summary.text(), timeout=3000)
     window.session.close()
