@@ -19,24 +19,62 @@ class CaseStatus(StrEnum):
 
 
 class Stage(StrEnum):
-    """Where a case stands. Later steps (written warning, communication plan, bar,
-    injunction) are added with the sanctions work; stored values never change meaning."""
+    """Where a case stands: the step it has reached and, for a bar, a communication plan or an
+    injunction referral, that sanction's state. Stored values never change meaning: new
+    steps are added, none is renamed or reused. `desktop.domain.ladder.case_stage` says
+    which one a case shows."""
 
     CONCERN_LOGGED = "concern_logged"
     POLICE_OR_LEGAL_REFERRAL = "police_or_legal_referral"
     VERBAL_WARNING = "verbal_warning"
     MEDIATION = "mediation"
     RESOLVED = "resolved"
+    # Added with the sanctions work (issue 8).
+    WRITTEN_WARNING = "written_warning"
+    SOCIAL_CARE_REFERRAL = "social_care_referral"
+    ASKED_TO_LEAVE = "asked_to_leave"
+    BAR_NOTICE = "bar_notice"
+    BAR_REPRESENTATIONS = "bar_representations_received"
+    BAR_CONFIRMED = "bar_confirmed"
+    BAR_LIFTED = "bar_lifted"
+    BAR_ENDED = "bar_ended"
+    COMMUNICATION_PLAN = "communication_plan"
+    COMMUNICATION_PLAN_LIFTED = "communication_plan_lifted"
+    COMMUNICATION_PLAN_ENDED = "communication_plan_ended"
+    INJUNCTION_REFERRAL = "injunction_referral"
+    INJUNCTION_APPLICATION = "injunction_application"
+    INJUNCTION_GRANTED = "injunction_granted"
+    INJUNCTION_REFUSED = "injunction_refused"
+    INJUNCTION_WITHDRAWN = "injunction_withdrawn"
 
     @property
     def label(self) -> str:
-        return {
-            Stage.CONCERN_LOGGED: "Concern logged",
-            Stage.POLICE_OR_LEGAL_REFERRAL: "Referred to police or legal team",
-            Stage.VERBAL_WARNING: "Verbal warning",
-            Stage.MEDIATION: "Mediation meeting",
-            Stage.RESOLVED: "Resolved",
-        }[self]
+        return _STAGE_LABELS[self]
+
+
+_STAGE_LABELS = {
+    Stage.CONCERN_LOGGED: "Concern logged",
+    Stage.POLICE_OR_LEGAL_REFERRAL: "Referred to police or legal team",
+    Stage.VERBAL_WARNING: "Verbal warning",
+    Stage.MEDIATION: "Mediation meeting",
+    Stage.RESOLVED: "Resolved",
+    Stage.WRITTEN_WARNING: "Written warning",
+    Stage.SOCIAL_CARE_REFERRAL: "Referred to social care",
+    Stage.ASKED_TO_LEAVE: "Asked to leave the site",
+    Stage.BAR_NOTICE: "Bar notice: awaiting representations",
+    Stage.BAR_REPRESENTATIONS: "Bar: representations received, awaiting review",
+    Stage.BAR_CONFIRMED: "Bar confirmed",
+    Stage.BAR_LIFTED: "Bar lifted",
+    Stage.BAR_ENDED: "Bar ended after review",
+    Stage.COMMUNICATION_PLAN: "Communication plan in force",
+    Stage.COMMUNICATION_PLAN_LIFTED: "Communication plan lifted",
+    Stage.COMMUNICATION_PLAN_ENDED: "Communication plan ended after review",
+    Stage.INJUNCTION_REFERRAL: "Referred to legal team for an injunction",
+    Stage.INJUNCTION_APPLICATION: "Injunction applied for",
+    Stage.INJUNCTION_GRANTED: "Injunction granted",
+    Stage.INJUNCTION_REFUSED: "Injunction refused",
+    Stage.INJUNCTION_WITHDRAWN: "Injunction referral withdrawn",
+}
 
 
 def stage_label(value: str) -> str:

@@ -48,7 +48,7 @@ def test_looks_like_reference() -> None:
 def test_stage_labels() -> None:
     for stage in Stage:
         assert stage_label(stage.value) == stage.label
-    assert stage_label("written_warning") == "Written warning"
+    assert stage_label("a_step_from_a_newer_version") == "A step from a newer version"
     assert stage_label("") == ""
 
 
