@@ -71,6 +71,40 @@ def fill_wizard(wizard: QWizard, out: Path) -> None:
     save(wizard, out, "setup_5_recovery")
 
 
+def case_file(session, main_window, state, out: Path) -> None:  # noqa: ANN001
+    """The New case dialog and every tab of a sample case with a bar, evidence and tasks."""
+    from sqlalchemy import select
+
+    from desktop.storage import models as m
+    from desktop.ui.case_window import CaseWindow
+    from desktop.ui.new_case_dialog import NewCaseDialog
+
+    dialog = NewCaseDialog(session, parent=main_window)
+    dialog.resize(760, 720)
+    save(dialog, out, "new_case_dialog")
+    dialog.close()
+
+    with session.transaction() as db:  # a case that shows every tab: a bar and evidence
+        case_id = db.scalar(
+            select(m.Restriction.case_id)
+            .join(m.Evidence, m.Evidence.case_id == m.Restriction.case_id)
+            .order_by(m.Restriction.case_id)
+            .limit(1)
+        ) or db.scalar(select(m.Restriction.case_id).limit(1))
+    window = CaseWindow(session, case_id, state=state)
+    window.resize(1100, 760)
+    window.show()
+    for _ in range(40):  # the header and the tabs load off the UI thread: a second for them
+        loop = QEventLoop()
+        QTimer.singleShot(25, loop.quit)
+        loop.exec()
+    for index, tab in enumerate(window.tabs, start=1):
+        window.tab_widget.setCurrentIndex(index - 1)
+        name = tab.title.replace("&", "").lower()
+        save(window, out, f"case_{index}_{name}")
+    window.close()
+
+
 def visitor_check(store: Path, out: Path) -> None:
     """The front desk's window, with someone barred found by a misspelt name."""
     from desktop.services import auth, frontdesk
@@ -152,6 +186,7 @@ def main(out: Path) -> int:
         settings.close()
 
         visitor_check(store, out)
+        case_file(session, window, state, out)
 
         help_dialog = HelpDialog(parent=window)
         help_dialog.resize(760, 620)

@@ -232,6 +232,81 @@ def next_reference(db: Session, year: int, *, after: int = 0) -> tuple[str, int]
 REFERENCE_ATTEMPTS = 5
 
 
+def check_subject(given_name: str, family_name: str, relationship: str) -> tuple[str, str, str]:
+    """A new subject's (first name, last name, relationship) as stored, or ValidationError."""
+    given = clean_line(given_name, field="given_name", label="The first name", max_length=100)
+    family = clean_line(family_name, field="family_name", label="The last name", max_length=100)
+    try:
+        relation = Relationship(relationship)
+    except ValueError:
+        raise ValidationError(
+            "Choose how the person relates to the school.", "relationship"
+        ) from None
+    return given, family, relation.value
+
+
+def check_schools(session: UserSession, school_ids: Sequence[int]) -> None:
+    """A new case's schools: at least one, and only the user's own."""
+    if not school_ids:
+        raise ValidationError("Choose at least one school.", "schools")
+    scope.require_schools(session.actor, school_ids, "You can only open cases at your own schools.")
+
+
+def load_schools(db: Session, school_ids: Sequence[int]) -> list[School]:
+    """The schools a new case is opened at (already checked against the user's)."""
+    schools = list(db.scalars(select(School).where(School.id.in_(school_ids))).all())
+    if len(schools) != len(set(school_ids)):
+        raise ValidationError("One of those schools no longer exists.", "schools")
+    return schools
+
+
+def insert_case(
+    db: Session,
+    session: UserSession,
+    *,
+    subject: Person,
+    schools: Sequence[School],
+    opened_on: dt.date,
+    summary: str,
+    now: dt.datetime,
+    detail: dict[str, Any] | None = None,
+) -> Case:
+    """Add a numbered, open case on `subject` and its audit entry, inside the caller's write
+    transaction. The caller has already checked the user's role and schools."""
+    case = _insert_numbered(
+        db,
+        lambda reference, sequence: Case(
+            reference=reference,
+            ref_year=opened_on.year,
+            ref_sequence=sequence,
+            subject_id=subject.id,
+            status=CaseStatus.OPEN.value,
+            stage=Stage.CONCERN_LOGGED.value,
+            summary=summary,
+            opened_on=opened_on,
+            created_by_id=session.actor.user_id,
+            created_at=now,
+            schools=list(schools),
+        ),
+        opened_on.year,
+    )
+    audit.record(db, session.actor, "case.opened", case_id=case.id, detail=detail)
+    return case
+
+
+def new_case_row(opened: Case, subject: Person, schools: Sequence[School]) -> CaseRow:
+    """The list's row for a case just opened (its schools by name, as the list sorts them)."""
+    return CaseRow(
+        opened.id,
+        opened.reference,
+        subject.full_name,
+        tuple(sorted(s.name for s in schools)),
+        opened.status,
+        opened.stage,
+        opened.opened_on,
+    )
+
+
 def open_case(
     session: UserSession,
     *,
@@ -245,63 +320,35 @@ def open_case(
 ) -> CaseRow:
     """Open a case on a new subject at one or more of the user's schools."""
     session.require(Operation.EDIT_CASES)
-    given = clean_line(given_name, field="given_name", label="The first name", max_length=100)
-    family = clean_line(family_name, field="family_name", label="The last name", max_length=100)
-    try:
-        relation = Relationship(relationship)
-    except ValueError:
-        raise ValidationError(
-            "Choose how the person relates to the school.", "relationship"
-        ) from None
+    given, family, relation = check_subject(given_name, family_name, relationship)
     summary = clean_block(summary, field="summary", label="The summary", max_length=4000)
     address = clean_block(address, field="address", label="The address", max_length=500)
-    if not school_ids:
-        raise ValidationError("Choose at least one school.", "schools")
-    scope.require_schools(session.actor, school_ids, "You can only open cases at your own schools.")
+    check_schools(session, school_ids)
     if opened_on > utc_now().date() + dt.timedelta(days=1):
         raise ValidationError("A case cannot be opened on a future date.", "opened_on")
     with session.transaction(write=True) as db:
-        schools = db.scalars(select(School).where(School.id.in_(school_ids))).all()
-        if len(schools) != len(set(school_ids)):
-            raise ValidationError("One of those schools no longer exists.", "schools")
+        schools = load_schools(db, school_ids)
         now = utc_now()
         person = Person(
             trust_id=schools[0].trust_id,
             given_name=given,
             family_name=family,
-            relation=relation.value,
+            relation=relation,
             address=address,
             created_at=now,
         )
         db.add(person)
         db.flush()
-        case = _insert_numbered(
+        case = insert_case(
             db,
-            lambda reference, sequence: Case(
-                reference=reference,
-                ref_year=opened_on.year,
-                ref_sequence=sequence,
-                subject_id=person.id,
-                status=CaseStatus.OPEN.value,
-                stage=Stage.CONCERN_LOGGED.value,
-                summary=summary,
-                opened_on=opened_on,
-                created_by_id=session.actor.user_id,
-                created_at=now,
-                schools=list(schools),
-            ),
-            opened_on.year,
+            session,
+            subject=person,
+            schools=schools,
+            opened_on=opened_on,
+            summary=summary,
+            now=now,
         )
-        audit.record(db, session.actor, "case.opened", case_id=case.id)
-        return CaseRow(
-            case.id,
-            case.reference,
-            person.full_name,
-            tuple(sorted(s.name for s in schools)),
-            case.status,
-            case.stage,
-            opened_on,
-        )
+        return new_case_row(case, person, schools)
 
 
 def _insert_numbered(db: Session, make: Callable[[str, int], Case], year: int) -> Case:

@@ -1,4 +1,9 @@
-"""The main window: the case list with its search and filters, locking, and the menus."""
+"""The main window: the case list with its search and filters, locking, and the menus.
+
+It also opens the other windows a case worker uses: a case (double-click, Enter, or its
+reference typed into the search box), New case (Ctrl+N) and the visitor check (Ctrl+K).
+One window per case: asking for a case already open raises its window.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 import desktop
+from desktop.domain.cases import parse_reference
 from desktop.domain.roles import Operation
 from desktop.services import auth
+from desktop.services import cases as case_service
 from desktop.services import trust as trust_service
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.ui.case_list import CaseColumns
 from desktop.ui.case_table_model import CaseTableModel
@@ -29,7 +37,8 @@ from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
 from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.messages import Messenger
-from desktop.ui.operations import BusyIndicator, Change, changes, settle
+from desktop.ui.open_windows import OpenWindows
+from desktop.ui.operations import BusyIndicator, Change, ReadOp, changes, settle
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
 from desktop.ui.window_state import restore_layout, save_layout, window_state
@@ -48,9 +57,8 @@ NO_MATCHES = "No cases match the search and filters. Clear the search or widen t
 def not_permitted_note() -> str:
     """Who may see the case list, read from the permission table rather than restated."""
     return (
-        f"The case list is for these roles: {roles_who_can(Operation.VIEW_CASES)}. The front "
-        "desk's check on whether a visitor is barred will arrive with case files in a later "
-        "version of Casebook."
+        f"The case list is for these roles: {roles_who_can(Operation.VIEW_CASES)}. To check "
+        "whether a visitor is barred, use Visitor check (Ctrl+K)."
     )
 
 
@@ -69,6 +77,7 @@ class MainWindow(QMainWindow):
         self.preferences = trust_service.Preferences()
         self.locked = False
         self._layout_restored = False
+        self.windows = OpenWindows(self.state, self)  # case windows and the visitor check
 
         self.central = central = QWidget()
         central.setObjectName("centralWidget")
@@ -86,6 +95,10 @@ class MainWindow(QMainWindow):
             self.search_edit,
             context=Qt.ShortcutContext.WidgetShortcut,
         )
+        self._open_keys = [
+            QShortcut(QKeySequence(key), self.case_table, context=Qt.ShortcutContext.WidgetShortcut)
+            for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ]
         for text, value in STATUS_CHOICES:
             self.status_combo.addItem(text, value)
 
@@ -124,6 +137,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self):
         preferences_keys = (QKeySequence.StandardKey.Preferences, "Ctrl+,")
+        self.new_case_action = self._action("newCaseAction", "&New case…", "new_case", ("Ctrl+N",))
+        self.check_action = self._action(
+            "visitorCheckAction", "&Visitor check…", "visitor_check", ("Ctrl+K",)
+        )
+        self.open_case_action = self._action("openCaseAction", "&Open case")
         self.lock_action = self._action("lockAction", "&Lock", "lock", ("Ctrl+L",))
         self.settings_action = self._action(
             "settingsAction", "&Settings…", "settings", preferences_keys
@@ -141,6 +159,8 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addActions([self.new_case_action, self.open_case_action, self.check_action])
+        file_menu.addSeparator()
         file_menu.addActions([self.lock_action, self.settings_action, self.password_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -153,6 +173,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolBar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.new_case_action, self.check_action])
+        toolbar.addSeparator()
         toolbar.addActions([self.lock_action, self.refresh_action, self.settings_action])
         toolbar.addSeparator()
         toolbar.addAction(self.help_action)
@@ -197,7 +219,13 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.show_about)
         self.search_edit.textChanged.connect(self._search_timer.start)
         self._clear_search.activated.connect(self.search_edit.clear)
-        self.search_edit.returnPressed.connect(self.apply_filters)
+        self.search_edit.returnPressed.connect(self._search_entered)
+        self.new_case_action.triggered.connect(self.new_case)
+        self.check_action.triggered.connect(self.show_check)
+        self.open_case_action.triggered.connect(self.open_selected_case)
+        self.case_table.doubleClicked.connect(self._open_row)
+        for shortcut in self._open_keys:
+            shortcut.activated.connect(self.open_selected_case)
         self._search_timer.timeout.connect(self.apply_filters)
         self.school_combo.currentIndexChanged.connect(self.apply_filters)
         self.status_combo.currentIndexChanged.connect(self.apply_filters)
@@ -252,12 +280,15 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
         self.lock_button.setEnabled(enabled)
         viewing = enabled and self.session.can(Operation.VIEW_CASES)
-        for action in (self.refresh_action, self.find_action):
+        for action in (self.refresh_action, self.find_action, self.open_case_action):
             action.setEnabled(viewing)
+        self.new_case_action.setEnabled(enabled and self.session.can(Operation.EDIT_CASES))
+        self.check_action.setEnabled(enabled)
 
     def _end_session(self):
         """Sign out and leave nothing about a case on screen or in the model."""
         self.locked = True
+        self.windows.close_all()
         self.search_edit.clear()  # a typed name is as private as the list itself
         self._search_timer.stop()
         self.model.clear()
@@ -285,6 +316,55 @@ class MainWindow(QMainWindow):
             school_id=self.school_combo.currentData(),
             status=self.status_combo.currentData() or None,
         )
+
+    def _search_entered(self):
+        """Enter in the search box: a reference opens its case; anything else searches."""
+        text = self.search_edit.text()
+        self.apply_filters()
+        if parse_reference(text) is None or self.locked or self.session.closed:
+            return
+        ReadOp(
+            parent=self,
+            session=self.session,
+            run=lambda job: case_service.get_case(job.session, reference=text),
+            success=lambda row: self.open_case(row.id),
+            progress="Opening the case",
+        ).start()
+
+    def _open_row(self, index):
+        if index.isValid():
+            self.open_case(self.model.case_at(index.row()).id)
+
+    def open_selected_case(self):
+        """Open the case selected in the list (Enter, or File › Open case)."""
+        index = self.case_table.currentIndex()
+        if index.isValid() and not self.locked:
+            self._open_row(index)
+
+    def open_case(self, case_id: int):
+        """Show the case's window: the one already open, or a new one."""
+        if not (self.locked or self.session.closed):
+            self.windows.open_case(self.session, case_id)
+
+    def new_case(self):
+        """Ask for a new case; once saved, its window opens."""
+        if self.locked or not self.session.can(Operation.EDIT_CASES):
+            return
+        from desktop.ui.new_case_dialog import NewCaseDialog
+
+        dialog = NewCaseDialog(self.session, parent=self)
+        dialog.accepted.connect(lambda: self._case_created(dialog.created))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _case_created(self, row: CaseRow | None):
+        if row is not None:
+            self.open_case(row.id)
+
+    def show_check(self):
+        """The visitor check (Ctrl+K): is this person barred, or under a communication plan?"""
+        if not (self.locked or self.session.closed):
+            self.windows.show_check(self.session)
 
     def refresh(self):
         if not self.locked:
@@ -337,6 +417,17 @@ class MainWindow(QMainWindow):
 
     def _unlocked(self, dialog):
         log.info("window.unlocked")
+        from desktop.services.frontdesk import FrontDeskSession
+
+        if isinstance(dialog.session, FrontDeskSession):
+            # "Switch user" to a front-desk account: the visitor check, and nothing of this
+            # window (which stays hidden, locked, holding the store's lock).
+            from desktop.ui.check_window import CheckWindow
+
+            self.check_window = CheckWindow(dialog.session, front_desk=True)
+            self.check_window.show()
+            self.hide()
+            return
         self._start_session(dialog.session)
 
     def open_settings(self):
@@ -395,6 +486,7 @@ class MainWindow(QMainWindow):
         """Closing the window signs out; the window's size is kept for next time."""
         if self._layout_restored:
             save_layout(self.state, STATE_KEY, self, self.case_table.horizontalHeader())
+        self.windows.close_all()
         if not self.session.closed:
             self._end_session()
         for dialog in self.findChildren(HelpDialog):

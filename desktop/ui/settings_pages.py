@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.roles import Operation
 from desktop.errors import CasebookError
+from desktop.services import evidence as evidence_service
 from desktop.services import trust as trust_service
 from desktop.services.session import UserSession
 from desktop.ui.forms import child, load_form
@@ -85,6 +87,9 @@ class TrustPage(SettingsPage):
         self.logo_preview = child(self, QLabel, "logoPreview")
         self.choose_button = child(self, QPushButton, "chooseLogoButton")
         self.remove_button = child(self, QPushButton, "removeLogoButton")
+        self.limit_spin = child(self, QSpinBox, "evidenceLimitSpin")
+        self.limit_spin.setReadOnly(self.read_only)
+        self._limit = 0
         self._loaded = ("", "")
         self._has_logo = False
         self._logo = _KEEP
@@ -101,8 +106,13 @@ class TrustPage(SettingsPage):
         self.address_edit.setPlainText(info.address)
         self._logo = _KEEP
         self._show_logo(trust_service.get_trust_logo(self.session) if info.has_logo else None)
+        self._limit = evidence_service.evidence_limit(self.session)
+        self.limit_spin.setValue(self._limit)
 
     def save(self) -> None:
+        if self.limit_spin.value() != self._limit:
+            evidence_service.set_evidence_limit(self.session, megabytes=self.limit_spin.value())
+            self._limit = self.limit_spin.value()
         name, address = self.name_edit.text(), self.address_edit.toPlainText()
         if (name, address) == self._loaded and self._logo is _KEEP:
             return

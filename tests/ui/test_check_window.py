@@ -172,3 +172,30 @@ def test_a_sample_store_is_marked_in_the_title(qtbot, new_store, store_path, des
         frontdesk.publish(db, new_store.session.store)
     again = _window(qtbot, desk, front_desk=True)
     assert "SAMPLE: invented cases" in again.windowTitle()
+
+
+def test_switching_to_the_front_desk_at_the_main_windows_lock(
+    qtbot, new_store, store_path, desk
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui.main_window import MainWindow
+    from tests.conftest import ADMIN_PASSWORD
+
+    session = auth.sign_in(store_path, username="admin", password=ADMIN_PASSWORD)
+    main = MainWindow(session)
+    qtbot.addWidget(main)
+    main.show()
+    main.preferences.confirm_before_lock = False
+    main.lock()
+    dialog = main.findChild(QDialog, "lockDialog")
+    click(qtbot, dialog.findChild(QPushButton, "switchUserButton"))
+    type_into(qtbot, dialog.username_edit, "desk")
+    type_into(qtbot, dialog.password_edit, DESK_PASSWORD)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(main, "check_window", None) is not None, timeout=10000)
+    check = main.check_window
+    qtbot.addWidget(check)
+    assert isinstance(check, CheckWindow) and check.front_desk and check.isVisible()
+    assert not main.isVisible() and session.closed
+    check.session.close()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QStyle,
     QTableWidget,
 )
@@ -405,3 +406,16 @@ def test_a_long_address_is_shown_whole_in_the_schools_list(qtbot, new_store, fak
         "The Old Rectory, Kingsmead Avenue"
     )  # too narrow for the longest line: it wraps, and the row grows to hold it
     qtbot.waitUntil(lambda: address_fits(table, item))
+
+
+def test_the_evidence_size_limit_is_set_on_the_trust_page(qtbot, dialog, new_store) -> None:
+    from desktop.services.evidence import evidence_limit
+
+    spin = dialog.findChild(QSpinBox, "evidenceLimitSpin")
+    assert spin.value() == 200
+    spin.setFocus()
+    qtbot.waitUntil(spin.hasFocus)
+    spin.selectAll()
+    qtbot.keyClicks(spin, "50")
+    dialog.accept()
+    assert evidence_limit(new_store.session) == 50

@@ -1,0 +1,69 @@
+"""The windows a main window opens beside itself: one per case, and the visitor check.
+
+Kept here so the main window stays about the case list. Asking for a window already open
+brings it to the front rather than opening a second. They are top-level windows (each
+with its own place on the taskbar, in front of or behind the list as the person likes),
+and all of them close when the main window locks, signs out or closes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QMainWindow, QWidget
+
+log = logging.getLogger(__name__)
+
+
+def bring_forward(window: QWidget) -> None:
+    window.show()
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.raise_()
+    window.activateWindow()
+
+
+class OpenWindows(QObject):
+    """Case windows by case id, and the one visitor check window."""
+
+    def __init__(self, state, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.state = state  # where case windows keep their size and place
+        self.cases: dict[int, QMainWindow] = {}
+        self.check: QMainWindow | None = None
+
+    def open_case(self, session, case_id: int) -> QMainWindow:
+        """The case's window: the one already open, or a new one."""
+        from desktop.ui.case_window import CaseWindow
+
+        window = self.cases.get(case_id)
+        if window is None:
+            window = CaseWindow(session, case_id, state=self.state)
+            self.cases[case_id] = window
+            window.destroyed.connect(lambda _=None, key=case_id: self.cases.pop(key, None))
+            log.info("case_window.opened")
+        bring_forward(window)
+        return window
+
+    def show_check(self, session) -> QMainWindow:
+        """The visitor check, for a case worker (not the front desk's own window)."""
+        from desktop.ui.check_window import CheckWindow
+
+        if self.check is None:
+            window = CheckWindow(session, front_desk=False)
+            window.destroyed.connect(self._check_gone)
+            self.check = window
+        bring_forward(self.check)
+        return self.check
+
+    def _check_gone(self, *_args) -> None:
+        self.check = None
+
+    def close_all(self) -> None:
+        """Close every one (on lock, sign-out or quit): no case stays on screen."""
+        for window in list(self.cases.values()):
+            window.close()
+        self.cases.clear()
+        if self.check is not None:
+            self.check.close()
+            self.check = None
