@@ -84,13 +84,20 @@ def case_file(session, main_window, state, out: Path) -> None:  # noqa: ANN001
     save(dialog, out, "new_case_dialog")
     dialog.close()
 
-    with session.transaction() as db:  # a case that shows every tab: a bar and evidence
-        case_id = db.scalar(
+    with session.transaction() as db:  # a case that shows every tab: a bar, evidence, tasks
+        with_all = (
             select(m.Restriction.case_id)
             .join(m.Evidence, m.Evidence.case_id == m.Restriction.case_id)
-            .order_by(m.Restriction.case_id)
-            .limit(1)
-        ) or db.scalar(select(m.Restriction.case_id).limit(1))
+            .join(m.CaseTask, m.CaseTask.case_id == m.Restriction.case_id)
+        )
+        with_tasks = select(m.Restriction.case_id).join(
+            m.CaseTask, m.CaseTask.case_id == m.Restriction.case_id
+        )
+        case_id = next(
+            found
+            for query in (with_all, with_tasks, select(m.Restriction.case_id))
+            if (found := db.scalar(query.order_by(m.Restriction.case_id).limit(1)))
+        )
     window = CaseWindow(session, case_id, state=state)
     window.resize(1100, 760)
     window.show()

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QGroupBox,
@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.incidents import Agency, Channel
-from desktop.errors import ValidationError
 from desktop.services import categories, incidents
 from desktop.services.incidents import AgencyReport, IncidentRow
 from desktop.services.session import UserSession
 from desktop.ui.chronology_dialogs import from_qdatetime, to_qdatetime
+from desktop.ui.dialog_parts import SavingDialog
 from desktop.ui.forms import child, load_form
-from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, ReadOp, WriteOp
+from desktop.ui.operations import ReadOp
 
 REFERRAL_AGENCIES = (Agency.POLICE, Agency.LEGAL_TEAM)
 # Short labels for the check boxes (the full name is the tooltip and the accessible name).
@@ -52,7 +51,7 @@ AGENCY_TEXT = {
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class IncidentDialog(QDialog):
+class IncidentDialog(SavingDialog):
     """Record an incident on a case (`incident=None`) or change one, giving a reason."""
 
     ready = Signal()  # the lists to choose from are in
@@ -64,8 +63,8 @@ class IncidentDialog(QDialog):
         incident: IncidentRow | None = None,
         parent=None,
     ):
-        super().__init__(parent)
-        self.session, self.case_id, self.incident = session, case_id, incident
+        super().__init__(session, parent)
+        self.case_id, self.incident = case_id, incident
         self.saved: IncidentRow | None = None
         self.setObjectName("incidentDialog")
         self.setWindowTitle("Change an incident" if incident else "Record an incident")
@@ -142,6 +141,9 @@ class IncidentDialog(QDialog):
 
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self.accept)
+        # Enter types a new line in the description, so saving has its own keys too.
+        for keys in ("Ctrl+Return", "Ctrl+Enter", "Ctrl+S"):
+            QShortcut(QKeySequence(keys), self, self._save_by_keys)
         self.buttons.rejected.connect(self.reject)
         self.threat_check.toggled.connect(self._threat_toggled)
         for agency, check in self.agency_checks.items():
@@ -268,6 +270,10 @@ class IncidentDialog(QDialog):
             "immediate_threat": self.threat_check.isChecked(),
         }
 
+    def _save_by_keys(self) -> None:
+        if self.save_button.isEnabled():
+            self.accept()
+
     def accept(self) -> None:
         if not self.save_button.isEnabled():
             return
@@ -285,28 +291,7 @@ class IncidentDialog(QDialog):
                     job.session, incident_id=incident_id, reason=reason, **values
                 )
 
-        self.save_button.setEnabled(False)
-        WriteOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._saved,
-            failure=self._refused,
-            done=lambda: self.save_button.setEnabled(True),
-            progress="Saving the incident",
-            changes=(Change.CASES,),
-        ).start()
-
-    def _saved(self, row: IncidentRow) -> None:
-        self.saved = row
-        super().accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        Messenger.error(self, exc, self.windowTitle())
-        if isinstance(exc, ValidationError):
-            widget = self._field_widget(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
+        self._save(run, "Saving the incident", hold=self.save_button)
 
     def _field_widget(self, field: str) -> QWidget | None:
         if field == "agencies":

@@ -6,14 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -22,15 +20,17 @@ from PySide6.QtWidgets import (
     QTabWidget,
 )
 
-from desktop.services import categories, incidents
-from desktop.services.cases import CaseRow, open_case
+from desktop.services import incidents
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.ui.case_tabs.chronology_tab import ChronologyTab
 from desktop.ui.case_tabs.incidents_tab import IncidentsTab
 from desktop.ui.incident_dialog import IncidentDialog
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import open_parent_case, record_first_kind
 from tests.services.staffing import add_staff
+from tests.ui.case_tab_support import click_save, closed
 from tests.ui.dates import type_date_time
 from tests.ui.fakes import FakeBackend
 from tests.ui.typing import choose, click, click_into, click_row, press, type_into
@@ -39,20 +39,8 @@ WHEN = dt.datetime(2026, 1, 5, 8, 40, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def session(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(session: UserSession) -> CaseRow:
-    return open_case(
-        session,
-        given_name="Pat",
-        family_name="Quinn",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
+    return open_parent_case(session, "Pat", "Quinn")
 
 
 @pytest.fixture
@@ -104,8 +92,10 @@ def _dialog(tab) -> IncidentDialog | None:
     return found[0] if found else None
 
 
-def _closed(dialog) -> bool:
-    return not shiboken6.isValid(dialog) or not dialog.isVisible()
+def _shouted_at_jo(session: UserSession, case: CaseRow, staff: dict[str, int]) -> None:
+    record_first_kind(
+        session, case, WHEN, "on_site", "Shouted at the gate.", staff_targeted_ids=[staff["jo"]]
+    )
 
 
 def _type_when(qtbot, dialog: IncidentDialog, text: str) -> None:
@@ -121,11 +111,6 @@ def _tick_rows(qtbot, view: QListWidget, texts: list[str]) -> None:
         click_row(qtbot, view, view.row(item))
         press(qtbot, Qt.Key.Key_Space)
         assert item.checkState() == Qt.CheckState.Checked
-
-
-def _save(qtbot, dialog: IncidentDialog) -> None:
-    buttons = dialog.findChild(QDialogButtonBox, "buttonBox")
-    click(qtbot, buttons.button(QDialogButtonBox.StandardButton.Save))
 
 
 def test_record_an_incident_with_two_categories_and_a_targeted_member_of_staff(
@@ -155,8 +140,8 @@ def test_record_an_incident_with_two_categories_and_a_targeted_member_of_staff(
         ["Threat of violence or harm", "Abusive or offensive language"],
     )
     _tick_rows(qtbot, offered, ["Jo Smith"])
-    _save(qtbot, dialog)
-    qtbot.waitUntil(lambda: _closed(dialog), timeout=5000)
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     _reloaded(qtbot, tab, 1)
 
     [row] = incidents.list_incidents(session, case_id=case.id)
@@ -189,16 +174,7 @@ def test_record_an_incident_with_two_categories_and_a_targeted_member_of_staff(
 def test_a_second_incident_against_the_same_person_is_a_course_of_conduct(
     qtbot, session: UserSession, case: CaseRow, staff
 ) -> None:
-    first = categories.list_categories(session)[0]
-    incidents.record_incident(
-        session,
-        case_id=case.id,
-        occurred_at=WHEN,
-        channel="on_site",
-        description="Shouted at the gate.",
-        category_ids=[first.id],
-        staff_targeted_ids=[staff["jo"]],
-    )
+    _shouted_at_jo(session, case, staff)
     _window_, tab, _chronology = _window(qtbot, session, case)
     _reloaded(qtbot, tab, 1)
     dialog = _open_dialog(qtbot, tab)
@@ -208,7 +184,7 @@ def test_a_second_incident_against_the_same_person_is_a_course_of_conduct(
     )
     _tick_rows(qtbot, dialog.findChild(QListWidget, "categoryList"), ["Intimidation"])
     _tick_rows(qtbot, dialog.findChild(QListWidget, "staffList"), ["Jo Smith", "Sam Lee"])
-    _save(qtbot, dialog)
+    click_save(qtbot, dialog)
     _reloaded(qtbot, tab, 2)
     targets = tab.findChild(QTableWidget, "targetsTable")
     qtbot.waitUntil(lambda: targets.rowCount() == 2, timeout=5000)
@@ -237,7 +213,7 @@ def test_an_immediate_threat_asks_for_the_referral_first(
     assert police.hasFocus()  # the referral is asked for first
 
     # Saving without the referral is refused, and nothing typed is lost.
-    _save(qtbot, dialog)
+    click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: any(m[0] == "warn" for m in messenger.said), timeout=5000)
     assert "police" in messenger.said[-1][2] and dialog.isVisible()
     assert police.hasFocus()
@@ -246,8 +222,8 @@ def test_an_immediate_threat_asks_for_the_referral_first(
     press(qtbot, Qt.Key.Key_Space)  # tick Police, which has the focus
     assert dialog.findChild(QLineEdit, "agencyRef_police").isEnabled()
     type_into(qtbot, dialog.findChild(QLineEdit, "agencyRef_police"), "CAD 4411")
-    _save(qtbot, dialog)
-    qtbot.waitUntil(lambda: _closed(dialog), timeout=5000)
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     [row] = incidents.list_incidents(session, case_id=case.id)
     assert row.immediate_threat and row.agencies[0].agency == "police"
     assert row.agencies[0].reference == "CAD 4411"
@@ -259,7 +235,7 @@ def test_a_refused_incident_keeps_the_dialog_open_on_the_field(
     _window_, tab, _chronology = _window(qtbot, session, case)
     dialog = _open_dialog(qtbot, tab)
     type_into(qtbot, dialog.findChild(QPlainTextEdit, "descriptionEdit"), "Shouted.")
-    _save(qtbot, dialog)  # no behaviour ticked
+    click_save(qtbot, dialog)  # no behaviour ticked
     qtbot.waitUntil(lambda: len(messenger.said) == 1, timeout=5000)
     assert messenger.said[0][2] == "Choose at least one kind of behaviour."
     assert dialog.isVisible() and dialog.findChild(QListWidget, "categoryList").hasFocus()
@@ -270,16 +246,7 @@ def test_enter_changes_an_incident_with_a_reason(
     qtbot, new_store: SetupResult, store_path: Path, case: CaseRow, staff
 ) -> None:
     admin = new_store.session
-    first = categories.list_categories(admin)[0]
-    incidents.record_incident(
-        admin,
-        case_id=case.id,
-        occurred_at=WHEN,
-        channel="on_site",
-        description="Shouted at the gate.",
-        category_ids=[first.id],
-        staff_targeted_ids=[staff["jo"]],
-    )
+    _shouted_at_jo(admin, case, staff)
     manager = sign_in_new_user(new_store, store_path, "bm", "business_manager")
     try:
         _window_, tab, _chronology = _window(qtbot, manager, case)
@@ -296,8 +263,8 @@ def test_enter_changes_an_incident_with_a_reason(
             "Shouted and swore at the gate.",
         )
         type_into(qtbot, reason, "The witness heard swearing too.")
-        _save(qtbot, dialog)
-        qtbot.waitUntil(lambda: _closed(dialog), timeout=5000)
+        click_save(qtbot, dialog)
+        qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
         table = tab.findChild(QTableWidget, "incidentsTable")
         qtbot.waitUntil(lambda: table.item(0, 5).text() == "Edited (2 versions)", timeout=5000)
     finally:
@@ -316,3 +283,18 @@ def test_a_read_only_role_cannot_record(
         assert not tab.record_button.isEnabled() and not tab.edit_button.isEnabled()
     finally:
         auditor.close()
+
+
+def test_ctrl_return_saves_from_the_description(qtbot, session: UserSession, case: CaseRow) -> None:
+    """Enter types a new line in the description, so the keyboard saves with Ctrl+Return
+    (found driving the real window with xdotool: Alt+S goes to "Staff targeted")."""
+    window, tab, _ = _window(qtbot, session, case)
+    qtbot.waitUntil(lambda: tab.findChild(QLabel, "emptyNote").isVisible(), timeout=5000)
+    dialog = _open_dialog(qtbot, tab)
+    _tick_rows(qtbot, dialog.findChild(QListWidget, "categoryList"), ["Threat of violence or harm"])
+    type_into(qtbot, dialog.findChild(QPlainTextEdit, "descriptionEdit"), "Shouted at the gate.")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    _reloaded(qtbot, tab, 1)
+    [row] = incidents.list_incidents(session, case_id=case.id)
+    assert row.description == "Shouted at the gate."
