@@ -12,7 +12,7 @@ X11_LIBS := libxcb-cursor.so.0 libxkbcommon-x11.so.0 libxcb-icccm.so.4 libxcb-ke
 X11_DEBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1 libx11-xcb1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint typecheck format screenshots bench clean system-libs x11-libs
+.PHONY: help setup run test test-fast lint typecheck format screenshots bench bundle installer clean system-libs x11-libs
 
 help: ## Show this list
 	@echo "Casebook make targets:"
@@ -71,8 +71,14 @@ format: setup ## Reformat the code with ruff
 screenshots: setup ## Render the main windows over sample data to screenshots/*.png
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py screenshots
 
-bench: setup ## Time the 10,000-case sample and the first page of the case list
-	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py
+bench: setup ## Time start-up, sign-in, search, letters, encryption, memory against baselines
+	QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py $(BENCH_ARGS)
+
+bundle: setup ## Build the one-folder program dist/Casebook (PyInstaller, in build/bundle-venv)
+	@bash installer/bundle.sh $(PYTHON) $(PY)
+
+installer: bundle ## Pack dist/Casebook as a per-user Linux install (Windows: installer/README.md)
+	@bash installer/pack-linux.sh
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis screenshots

@@ -1,7 +1,10 @@
-"""The installer's shell scripts, run for real against a fake `ldconfig` and `apt-install.sh`."""
+"""The installer's scripts: ensure-libs.sh run for real against a fake `ldconfig` and
+`apt-install.sh`; the per-user Linux install run for real in a home folder in tmp_path; and
+the Windows installer script, which nothing here can compile, checked as text."""
 
 from __future__ import annotations
 
+import configparser
 import os
 import shutil
 import subprocess
@@ -89,3 +92,129 @@ def test_an_unreadable_cache_counts_as_missing(tmp_path: Path, installer: Path) 
     result = _ensure_libs(installer, bin_dir, LIBS)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "apt-install-called").read_text() == f"Qt {DEBS}\n"
+
+
+# -- the per-user Linux install (installer/install-desktop.sh) ------------------------------
+def _desktop_entry(path: Path) -> dict[str, str]:
+    parser = configparser.ConfigParser(interpolation=None, strict=True)
+    parser.optionxform = str  # keys are case-sensitive
+    parser.read_string(path.read_text(encoding="utf-8"))
+    return dict(parser["Desktop Entry"])
+
+
+def test_the_desktop_entry_describes_the_app() -> None:
+    entry = _desktop_entry(INSTALLER / "casebook.desktop")
+    assert entry["Type"] == "Application" and entry["Name"] == "Casebook"
+    assert entry["Exec"] == "casebook" and entry["Icon"] == "casebook"
+    assert entry["Terminal"] == "false"
+    assert entry["Categories"].endswith(";")
+    validator = shutil.which("desktop-file-validate")
+    if validator:
+        done = subprocess.run([validator, str(INSTALLER / "casebook.desktop")], capture_output=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> dict[str, str]:
+    """A user's home in tmp_path, with a case store already in the data folder."""
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    env.pop("XDG_DATA_HOME", None)
+    data = tmp_path / "home" / ".local" / "share" / "Casebook"
+    data.mkdir(parents=True)
+    (data / "trust.casebook").write_bytes(b"not really a store")
+    return env
+
+
+def _fake_bundle(folder: Path) -> Path:
+    bundle = folder / "Casebook"
+    (bundle / "_internal").mkdir(parents=True)
+    program = bundle / "casebook"
+    program.write_text("#!/bin/sh\necho casebook 0.1.0\n")
+    program.chmod(0o755)
+    return bundle
+
+
+def _install(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(INSTALLER / "install-desktop.sh"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_install_is_per_user_and_uninstall_keeps_the_case_stores(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    root = Path(home["HOME"])
+    bundle = _fake_bundle(tmp_path / "download")
+    done = _install([str(bundle)], home)
+    assert done.returncode == 0, done.stderr
+    program = root / ".local" / "opt" / "Casebook" / "casebook"
+    link = root / ".local" / "bin" / "casebook"
+    applications = root / ".local" / "share" / "applications"
+    icon = root / ".local" / "share" / "icons" / "hicolor" / "scalable" / "apps" / "casebook.svg"
+    assert program.is_file() and os.access(program, os.X_OK)
+    assert link.is_symlink() and link.resolve() == program.resolve()
+    entry = _desktop_entry(applications / "casebook.desktop")
+    assert entry["Exec"] == str(program) and entry["TryExec"] == str(program)
+    assert (
+        icon.read_bytes()
+        == (INSTALLER.parent / "resources" / "icons" / "casebook.svg").read_bytes()
+    )
+    assert subprocess.run([str(link)], capture_output=True, text=True).stdout == "casebook 0.1.0\n"
+
+    again = _install([str(bundle)], home)  # installing again updates in place
+    assert again.returncode == 0, again.stderr
+
+    done = _install(["--uninstall"], home)
+    assert done.returncode == 0, done.stderr
+    assert not program.exists() and not link.exists() and not icon.exists()
+    assert not (applications / "casebook.desktop").exists()
+    assert (root / ".local" / "share" / "Casebook" / "trust.casebook").exists()
+    assert "still in" in done.stdout
+
+
+def test_install_without_a_program_folder_says_what_to_do(
+    tmp_path: Path, home: dict[str, str]
+) -> None:
+    done = _install([str(tmp_path / "nowhere")], home)
+    assert done.returncode == 1
+    assert "make bundle" in done.stderr
+
+
+# -- the per-user Windows installer (installer/casebook.iss), checked as text ------------------
+def _inno_sections() -> dict[str, list[str]]:
+    """Each [Section]'s lines, comments and blank lines left out (no Inno Setup here)."""
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for raw in (INSTALLER / "casebook.iss").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith(";") or line.startswith("//"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            sections[current] = []
+        elif current:
+            sections[current].append(line)
+    return sections
+
+
+def test_the_windows_installer_is_per_user() -> None:
+    sections = _inno_sections()
+    setup = dict(line.split("=", 1) for line in sections["Setup"])
+    assert setup["PrivilegesRequired"] == "lowest"
+    assert setup["DefaultDirName"] == r"{localappdata}\Programs\Casebook"
+    assert setup["ChangesAssociations"] == "yes"
+    assert any(line.startswith('Name: "{userprograms}\\') for line in sections["Icons"])
+    assert any(line.startswith(r'Source: "..\dist\Casebook\*"') for line in sections["Files"])
+    # Only the user's own registry hive: a per-user install never writes HKLM.
+    assert all(line.startswith("Root: HKCU;") for line in sections["Registry"])
+    assert any("Software\\Classes\\.casebook" in line for line in sections["Registry"])
+    # The case stores are deleted only when the person says so (twice), never silently.
+    code = "\n".join(sections["Code"])
+    assert "usPostUninstall" in code and code.count("MsgBox(") == 2
+    assert "UninstallSilent()" in code
+    for line in sections.get("UninstallDelete", []):
+        assert "{localappdata}\\Casebook" not in line

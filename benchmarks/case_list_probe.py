@@ -1,0 +1,182 @@
+"""The case list on a big store, in a fresh process: search as you type, or scroll it all.
+
+    python benchmarks/case_list_probe.py search STORE PASSWORD
+    python benchmarks/case_list_probe.py memory STORE PASSWORD
+
+Both sign in as `admin` and open the main window, as the app does, and print one JSON
+object on stdout.
+
+`search` types each word of WORDS a letter at a time, ROUNDS times. For each keystroke it
+times the case list's own reload (what the window does once its typing pause has passed:
+`CaseTableModel.set_filters`, the count and first page fetched off the UI thread, the rows
+shown) and, straight after, the same query written by hand and run directly through
+`sqlcipher3` on a second connection to the same file: the FTS5 trigram match (or, for one
+or two letters, the LIKE scan the app falls back to), the count, the first 100 rows newest
+first and their schools. Milliseconds per keystroke, both lists in typing order.
+
+`memory` shows every case (no status filter), scrolls the table from the first row to the
+last (every page fetched) and back, then reports the process's peak resident memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+
+from benchmarks.peak import peak_kib  # noqa: E402
+from benchmarks.qt_wait import wait_for, wait_until  # noqa: E402
+
+WORDS = ("thompson", "rebecca", "mith", "CB-2025-01")
+ROUNDS = 3
+PAGE_ROWS = 100
+
+# Which cases match: the trigram index (3 letters or more), else the LIKE scan; as
+# desktop/storage/search.py builds them.
+MATCHED = "c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)"
+LIKED = "casefold(c.reference || ' ' || p.given_name || ' ' || p.family_name) LIKE ? ESCAPE '\\'"
+COUNT = "SELECT count(*) FROM cases c JOIN persons p ON p.id = c.subject_id WHERE {where}"
+PAGE = (
+    "SELECT c.id, c.reference, p.given_name, p.family_name, c.status, c.stage, c.opened_on "
+    "FROM cases c JOIN persons p ON p.id = c.subject_id WHERE {where} "
+    "ORDER BY c.opened_on DESC, c.id DESC LIMIT 100"
+)
+SCHOOLS = (
+    "SELECT cs.case_id, s.name FROM case_schools cs JOIN schools s ON s.id = cs.school_id "
+    "WHERE cs.case_id IN ({marks}) ORDER BY s.name"
+)
+
+
+def direct_connection(store: Path, key: bytes):
+    """A second connection to the store, keyed as the app keys its own."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(store), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")  # hex of the store's random key
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.create_function(
+        "casefold", 1, lambda v: v.casefold() if isinstance(v, str) else v, deterministic=True
+    )
+    return conn
+
+
+def direct_search(conn, text: str) -> int:
+    """The list's count and first page for `text`, by hand: returns how many matched."""
+    if len(text) >= 3:
+        where, argument = MATCHED, '"' + text.replace('"', '""') + '"'
+    else:
+        escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where, argument = LIKED, f"%{escaped}%"
+    conn.execute("BEGIN")
+    try:
+        total = conn.execute(COUNT.format(where=where), (argument,)).fetchone()[0]
+        rows = conn.execute(PAGE.format(where=where), (argument,)).fetchall()
+        case_ids = [row[0] for row in rows]
+        if case_ids:
+            marks = ", ".join("?" for _ in case_ids)
+            conn.execute(SCHOOLS.format(marks=marks), case_ids).fetchall()
+    finally:
+        conn.execute("COMMIT")
+    return total
+
+
+def open_window(store: Path, password: str):
+    from desktop.services import auth
+    from desktop.ui.main_window import MainWindow
+
+    session = auth.sign_in(store, username="admin", password=password)
+    # Inside the run's temporary folder (run.py points XDG_CACHE_HOME there): this process
+    # leaves by os._exit, so it would not remove a folder of its own.
+    state_dir = tempfile.mkdtemp(prefix="state-", dir=os.environ.get("XDG_CACHE_HOME"))
+    state = QSettings(str(Path(state_dir) / "state.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(session, state=state)
+    window.resize(1200, 800)
+    window.show()
+    table = window.findChild(QTableView, "caseTable")
+    model = table.model()
+    if not wait_until(lambda: model.rowCount() > 0 and not model.loading, 60):
+        raise SystemExit("the main window showed no cases")
+    return session, window, table, model
+
+
+def search(store: Path, password: str) -> dict[str, object]:
+    app = QApplication.instance()
+    session, window, table, model = open_window(store, password)
+    conn = direct_connection(store, session.store.key)
+    app_ms: list[float] = []
+    direct_ms: list[float] = []
+    matches: dict[str, int] = {}
+    for number in range(ROUNDS + 1):  # the first round warms both up and is not counted
+        for word in WORDS:
+            for end in range(1, len(word) + 1):
+                text = word[:end]
+                started = time.perf_counter()
+                if not wait_for(model.loaded, lambda t=text: model.set_filters(search=t)):
+                    raise SystemExit(f"the case list did not load {text!r}")
+                app.processEvents()  # the rows painted
+                app_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                found = direct_search(conn, text)
+                direct_seconds = time.perf_counter() - started
+                if found != model.total:
+                    raise SystemExit(f"{text!r}: the list found {model.total}, SQL {found}")
+                if number:
+                    app_ms.append(app_seconds * 1000)
+                    direct_ms.append(direct_seconds * 1000)
+                    matches[text] = found
+    conn.close()
+    window.close()
+    return {"app_ms": app_ms, "direct_ms": direct_ms, "matches": matches}
+
+
+def session_total(session) -> int:
+    from desktop.services import cases
+
+    return cases.count_cases(session)
+
+
+def memory(store: Path, password: str) -> dict[str, object]:
+    session, window, table, model = open_window(store, password)
+    if model.total < session_total(session):  # the window opens on open cases: show them all
+        wait_for(model.loaded, lambda: model.set_filters(search="", school_id=None, status=None))
+    started = time.perf_counter()
+    while model.rowCount() < model.total:
+        before = model.rowCount()
+        table.scrollToBottom()  # the view asks the model for the next page
+        arrived = wait_until(lambda b=before: model.rowCount() > b and not model.loading, 60)
+        if not arrived:
+            raise SystemExit(f"scrolling stopped at row {model.rowCount()} of {model.total}")
+    table.scrollToTop()
+    QApplication.processEvents()
+    seconds = time.perf_counter() - started
+    result = {
+        "peak_mb": peak_kib() / 1024,
+        "rows": model.rowCount(),
+        "total": model.total,
+        "scroll_seconds": seconds,
+    }
+    window.close()
+    return result
+
+
+def main(mode: str, store: Path, password: str) -> int:
+    QApplication(sys.argv[:1])
+    chosen = {"search": search, "memory": memory}[mode]
+    print(json.dumps(chosen(store, password)))
+    sys.stdout.flush()
+    os._exit(0)  # the figures are out; skip tearing down threads and windows
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in ("search", "memory"):
+        raise SystemExit(__doc__)
+    raise SystemExit(main(sys.argv[1], Path(sys.argv[2]), sys.argv[3]))
