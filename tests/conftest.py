@@ -15,6 +15,7 @@ import keyring.backend  # noqa: E402
 import pytest  # noqa: E402
 
 import desktop.storage.keyvault as keyvault  # noqa: E402
+from desktop.services.session import UserSession  # noqa: E402
 from desktop.services.setup import AdminDraft, SchoolDraft, SetupResult, TrustDraft, create_store  # noqa: E402
 
 # Argon2id at full strength costs ~0.3 s per password; tests use a cheap setting. Each slot
@@ -86,6 +87,12 @@ def new_store(store_path: Path) -> Iterator[SetupResult]:
     )
     yield result
     result.session.close()
+
+
+@pytest.fixture
+def admin(new_store: SetupResult) -> UserSession:
+    """The administrator `admin`, signed in to `new_store`."""
+    return new_store.session
 
 
 @pytest.fixture

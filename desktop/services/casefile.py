@@ -31,9 +31,10 @@ from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import NotFound, ValidationError
 from desktop.services import audit, cases, scope
+from desktop.services.case_people import NewPupil as NewPupil  # one draft serves both
 from desktop.services.cases import CaseRow
 from desktop.services.chronology import add_version
-from desktop.services.incident_records import entry_words, incident_rows
+from desktop.services.incident_records import incident_entry, incident_rows
 from desktop.services.person_rows import PERSON_NOT_FOUND, require_person
 from desktop.services.session import UserSession
 from desktop.storage.models import (
@@ -243,16 +244,6 @@ class NewPerson:
 
 
 @dataclass(frozen=True)
-class NewPupil:
-    """A child to link to the subject, not yet on file."""
-
-    given_name: str
-    family_name: str
-    school_id: int
-    year_group: str = ""
-
-
-@dataclass(frozen=True)
 class FirstIncident:
     """What happened to open the case. `occurred_at` is aware (or read as UK time)."""
 
@@ -342,20 +333,8 @@ def new_case(
         )
         db.add(incident)
         db.flush()
-        summary, detail = entry_words(incident_rows(db, [incident])[0])
-        event = add_version(
-            db,
-            session.actor,
-            CaseEvent(
-                case_id=case.id,
-                occurred_at=incident.occurred_at,
-                kind=EventKind.INCIDENT.value,
-                summary=summary,
-                detail=detail,
-                incident_id=incident.id,
-            ),
-            previous=None,
-        )
+        entry = incident_entry(incident, incident_rows(db, [incident])[0])
+        event = add_version(db, session.actor, entry, previous=None)
         audit.record(
             db,
             session.actor,

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.dates import format_date, format_datetime
+from desktop.domain.chronology import EventKind
 from desktop.domain.incidents import Agency, Channel, PartyRole
 from desktop.services.categories import CategoryRef
 from desktop.services.chronology import MAX_SUMMARY_LENGTH
@@ -124,6 +125,22 @@ def entry_words(row: IncidentRow) -> tuple[str, str]:
     if row.immediate_threat:
         lines.append("Immediate threat to safety: yes")
     return summary, "\n".join(lines)
+
+
+def incident_entry(
+    incident: Incident, row: IncidentRow, kind: str = EventKind.INCIDENT.value
+) -> CaseEvent:
+    """A version of the incident's chronology entry telling what `row` says, to be added
+    with `add_version` (recording one, changing one, or a case's first incident)."""
+    summary, detail = entry_words(row)
+    return CaseEvent(
+        case_id=incident.case_id,
+        occurred_at=incident.occurred_at,
+        kind=kind,
+        summary=summary,
+        detail=detail,
+        incident_id=incident.id,
+    )
 
 
 def fingerprint(row: IncidentRow) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from desktop.dates import UK, format_date, to_uk, uk_today, utc_now
-from desktop.domain.chronology import EventKind, EventVersion, check_edit
+from desktop.domain.chronology import EventVersion, check_edit
 from desktop.domain.incidents import (
     Agency,
     Channel,
@@ -37,8 +37,8 @@ from desktop.services.incident_records import (
     IncidentRow,
     StaffRef,
     TargetSummary,
-    entry_words,
     fingerprint,
+    incident_entry,
     incident_rows,
     staff_refs,
 )
@@ -343,15 +343,7 @@ def record_incident(
         _fill(db, incident, checked, case, _Kept(set(), set()))
         db.add(incident)
         db.flush()
-        summary, detail = entry_words(incident_rows(db, [incident])[0])
-        entry = CaseEvent(
-            case_id=case.id,
-            occurred_at=incident.occurred_at,
-            kind=EventKind.INCIDENT.value,
-            summary=summary,
-            detail=detail,
-            incident_id=incident.id,
-        )
+        entry = incident_entry(incident, incident_rows(db, [incident])[0])
         add_version(db, session.actor, entry, previous=None)
         audit.record(
             db,
@@ -407,15 +399,7 @@ def edit_incident(
             fingerprint(after),
             reason,
         )
-        summary, detail = entry_words(after)
-        entry = CaseEvent(
-            case_id=case.id,
-            occurred_at=incident.occurred_at,
-            kind=previous.kind,
-            summary=summary,
-            detail=detail,
-            incident_id=incident.id,
-        )
+        entry = incident_entry(incident, after, previous.kind)
         add_version(db, session.actor, entry, previous=previous, reason=why)
         audit.record(
             db,
@@ -436,15 +420,7 @@ def _current_entry(
         found = db.get(CaseEvent, row.event_id)
         assert found is not None
         return found
-    summary, detail = entry_words(row)
-    entry = CaseEvent(
-        case_id=incident.case_id,
-        occurred_at=incident.occurred_at,
-        kind=EventKind.INCIDENT.value,
-        summary=summary,
-        detail=detail,
-        incident_id=incident.id,
-    )
+    entry = incident_entry(incident, row)
     add_version(db, session.actor, entry, previous=None)
     entry.recorded_by_id, entry.recorded_at = incident.recorded_by_id, incident.recorded_at
     db.flush()

@@ -12,30 +12,30 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.dates import UK, format_datetime, to_uk
-from desktop.errors import ValidationError
 from desktop.services import chronology
 from desktop.services.chronology import MANUAL_KINDS, EventRow, VersionRow
 from desktop.services.session import UserSession
-from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, ReadOp, WriteOp
+from desktop.ui.case_tabs.common import detail_pane, selectable_table
+from desktop.ui.dialog_parts import (
+    SavingDialog,
+    combo_box,
+    line_edit,
+    save_cancel_buttons,
+    text_edit,
+)
+from desktop.ui.operations import ReadOp
 
 DATE_TIME_FORMAT = "dd/MM/yyyy HH:mm"
 KEEPS_OLD_VERSION = (
@@ -56,56 +56,53 @@ def from_qdatetime(value: QDateTime) -> dt.datetime:
     return dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=UK)
 
 
+def this_minute() -> QDateTime:
+    """Now, to the minute: what a date-and-time box starts at."""
+    now = QDateTime.currentDateTime()
+    return QDateTime(now.date(), QTime(now.time().hour(), now.time().minute()))
+
+
 def date_time_edit(name: str) -> QDateTimeEdit:
     edit = QDateTimeEdit()
     edit.setObjectName(name)
     edit.setDisplayFormat(DATE_TIME_FORMAT)
     edit.setCalendarPopup(True)
-    now = QDateTime.currentDateTime()
-    edit.setDateTime(QDateTime(now.date(), QTime(now.time().hour(), now.time().minute())))
+    edit.setDateTime(this_minute())
     return edit
 
 
-class EventDialog(QDialog):
+class EventDialog(SavingDialog):
     """Add an entry (`event=None`) or correct one; saves itself on OK."""
 
     def __init__(
         self, session: UserSession, case_id: int, event: EventRow | None = None, parent=None
     ):
-        super().__init__(parent)
-        self.session, self.case_id, self.entry = session, case_id, event
+        super().__init__(session, parent)
+        self.case_id, self.entry = case_id, event
         self.saved: EventRow | None = None
         self.setObjectName("eventDialog")
         editing = event is not None
         self.setWindowTitle("Correct a chronology entry" if editing else "Add a chronology entry")
 
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("kindCombo")
-        self.kind_combo.setAccessibleName("Kind of entry")
+        self.kind_combo = combo_box("kindCombo", "Kind of entry")
         for kind in MANUAL_KINDS:
             self.kind_combo.addItem(kind.label, kind.value)
         self.when_edit = date_time_edit("occurredEdit")
         self.when_edit.setAccessibleName("When it happened")
-        self.summary_edit = QLineEdit()
-        self.summary_edit.setObjectName("summaryEdit")
-        self.summary_edit.setAccessibleName("Summary")
+        self.summary_edit = line_edit(
+            "summaryEdit", "Summary", placeholder="One line: what happened"
+        )
         self.summary_edit.setMaxLength(chronology.MAX_SUMMARY_LENGTH)
-        self.summary_edit.setPlaceholderText("One line: what happened")
-        self.detail_edit = QPlainTextEdit()
-        self.detail_edit.setObjectName("detailEdit")
-        self.detail_edit.setAccessibleName("Detail")
-        self.detail_edit.setTabChangesFocus(True)
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setObjectName("reasonEdit")
-        self.reason_edit.setAccessibleName("Reason for the correction")
-        self.reason_edit.setPlaceholderText("Why is this entry being corrected?")
+        self.detail_edit = text_edit("detailEdit", "Detail")
+        self.reason_edit = line_edit(
+            "reasonEdit",
+            "Reason for the correction",
+            placeholder="Why is this entry being corrected?",
+        )
         self.note = QLabel(KEEPS_OLD_VERSION)
         self.note.setObjectName("versionNote")
         self.note.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("buttonBox")
+        self.buttons = save_cancel_buttons(self)
 
         form = QFormLayout()
         form.addRow("&Kind:", self.kind_combo)
@@ -132,8 +129,6 @@ class EventDialog(QDialog):
             self.when_edit.setDateTime(to_qdatetime(event.occurred_at))
             self.summary_edit.setText(event.summary)
             self.detail_edit.setPlainText(event.detail)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.resize(560, 420)
         (self.summary_edit if not editing else self.reason_edit).setFocus()
 
@@ -176,28 +171,7 @@ class EventDialog(QDialog):
                     occurred_at=moved,
                 )
 
-        self.buttons.setEnabled(False)
-        WriteOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._saved,
-            failure=self._refused,
-            done=lambda: self.buttons.setEnabled(True),
-            progress="Saving the entry",
-            changes=(Change.CASES,),
-        ).start()
-
-    def _saved(self, row: EventRow) -> None:
-        self.saved = row
-        super().accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        Messenger.error(self, exc, self.windowTitle())
-        if isinstance(exc, ValidationError):
-            widget = self._fields().get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
+        self._save(run, "Saving the entry", hold=self.buttons)
 
 
 class HistoryDialog(QDialog):
@@ -216,22 +190,8 @@ class HistoryDialog(QDialog):
             "earlier versions stay on the record as they were."
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("versionsTable")
-        self.table.setAccessibleName("Versions of the entry")
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.detail = QPlainTextEdit()
-        self.detail.setObjectName("versionDetail")
-        self.detail.setAccessibleName("The selected version as it was saved")
-        self.detail.setReadOnly(True)
-        self.detail.setTabChangesFocus(True)
+        self.table = selectable_table("versionsTable", "Versions of the entry", self.HEADERS, 2)
+        self.detail = detail_pane("versionDetail", "The selected version as it was saved")
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.detail)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,7 +33,7 @@ from desktop.domain.incidents import Agency, Channel
 from desktop.services import categories, incidents
 from desktop.services.incidents import AgencyReport, IncidentRow
 from desktop.services.session import UserSession
-from desktop.ui.chronology_dialogs import from_qdatetime, to_qdatetime
+from desktop.ui.chronology_dialogs import from_qdatetime, this_minute, to_qdatetime
 from desktop.ui.dialog_parts import SavingDialog
 from desktop.ui.forms import child, load_form
 from desktop.ui.operations import ReadOp
@@ -97,10 +97,7 @@ class IncidentDialog(SavingDialog):
         if incident is not None:
             self._show_incident(incident)
         else:
-            now = QDateTime.currentDateTime()
-            self.when_edit.setDateTime(
-                QDateTime(now.date(), QTime(now.time().hour(), now.time().minute()))
-            )
+            self.when_edit.setDateTime(this_minute())
         self.resize(980, 640)
         self._load_lists()
 

@@ -11,32 +11,20 @@ import pytest
 
 from desktop.dates import utc_now
 from desktop.services import chronology
-from desktop.services.cases import CaseRow, open_case
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
-from desktop.services.setup import SetupResult
 from desktop.storage import models as m
 from reports.chronology import ChronologyReport, ReportEntry, ReportExhibit, make_chronology
 from tests.pdfutil import pdf_page_count, pdf_text
+from tests.services.case_support import open_parent_case
 
 DAY = dt.datetime(2026, 2, 2, 9, 5, tzinfo=dt.UTC)
 PHOTO = b"a screenshot of the post"
 
 
 @pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(admin: UserSession) -> CaseRow:
-    return open_case(
-        admin,
-        given_name="Zoë",
-        family_name="O'Brien-Ødegård",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
+    return open_parent_case(admin, "Zoë", "O'Brien-Ødegård")
 
 
 def _evidence(session: UserSession, case: CaseRow, filename: str, content: bytes) -> str:

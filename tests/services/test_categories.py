@@ -15,11 +15,6 @@ from desktop.services.setup import SetupResult
 from tests.services.accounts import sign_in_new_user
 
 
-@pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
 def _names(session: UserSession, include_inactive: bool = False) -> list[str]:
     return [c.name for c in categories.list_categories(session, include_inactive=include_inactive)]
 

@@ -14,44 +14,22 @@ from sqlalchemy import select
 from desktop.dates import utc_now
 from desktop.domain.chronology import EventKind
 from desktop.errors import NotPermitted, ValidationError
-from desktop.services import categories, chronology, incidents
-from desktop.services.cases import CaseRow, open_case
+from desktop.services import chronology
+from desktop.services.cases import CaseRow
 from desktop.services.chronology import INCIDENT_ENTRY, MANUAL_KINDS, NOT_CURRENT
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.storage import models as m
 from tests.pdfutil import pdf_text
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import add_entry, open_parent_case, record_first_kind
 
 DAY = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(admin: UserSession) -> CaseRow:
-    return open_case(
-        admin,
-        given_name="Zoë",
-        family_name="O'Brien-Łukasz",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
-
-
-def _add(session: UserSession, case: CaseRow, summary: str, when: dt.datetime, **more: Any):
-    return chronology.add_event(
-        session,
-        case_id=case.id,
-        kind=more.pop("kind", "note"),
-        occurred_at=when,
-        summary=summary,
-        **more,
-    )
+    return open_parent_case(admin, "Zoë", "O'Brien-Łukasz")
 
 
 def _rows(session: UserSession) -> list[m.CaseEvent]:
@@ -62,9 +40,9 @@ def _rows(session: UserSession) -> list[m.CaseEvent]:
 
 
 def test_entries_come_in_date_order_whatever_order_they_were_written(admin, case) -> None:
-    later = _add(admin, case, "Meeting with mum", DAY + dt.timedelta(days=3), kind="meeting")
-    earlier = _add(admin, case, "Phone call", DAY, kind="conversation", detail="Line one\nTwo")
-    same_time = _add(admin, case, "Note at the same time", DAY)
+    later = add_entry(admin, case, "Meeting with mum", DAY + dt.timedelta(days=3), kind="meeting")
+    earlier = add_entry(admin, case, "Phone call", DAY, kind="conversation", detail="Line one\nTwo")
+    same_time = add_entry(admin, case, "Note at the same time", DAY)
     events = chronology.list_events(admin, case_id=case.id)
     assert [e.id for e in events] == [earlier.id, same_time.id, later.id]
     assert events[0].kind_label == "Conversation" and events[0].detail == "Line one\nTwo"
@@ -79,8 +57,8 @@ def test_entries_come_in_date_order_whatever_order_they_were_written(admin, case
 def test_an_edit_is_a_new_version_and_the_old_row_is_untouched(
     new_store: SetupResult, store_path: Path, admin: UserSession, case: CaseRow
 ) -> None:
-    entry = _add(admin, case, "Spoke to dad", DAY, detail="He agreed to email only.")
-    other = _add(admin, case, "Later note", DAY + dt.timedelta(days=1))
+    entry = add_entry(admin, case, "Spoke to dad", DAY, detail="He agreed to email only.")
+    other = add_entry(admin, case, "Later note", DAY + dt.timedelta(days=1))
     saved_before = _rows(admin)
     manager = sign_in_new_user(new_store, store_path, "bm", "business_manager")
     try:
@@ -127,7 +105,7 @@ def test_an_edit_is_a_new_version_and_the_old_row_is_untouched(
 
 
 def test_three_versions_and_a_new_date(admin, case) -> None:
-    entry = _add(admin, case, "Letter sent", DAY, kind="letter")
+    entry = add_entry(admin, case, "Letter sent", DAY, kind="letter")
     second = chronology.edit_event(
         admin,
         event_id=entry.id,
@@ -149,7 +127,7 @@ def test_three_versions_and_a_new_date(admin, case) -> None:
 
 
 def test_an_out_of_date_version_cannot_be_edited(admin, case) -> None:
-    entry = _add(admin, case, "Visit", DAY)
+    entry = add_entry(admin, case, "Visit", DAY)
     chronology.edit_event(admin, event_id=entry.id, summary="Visit at 9", detail="", reason="Time")
     with pytest.raises(ValidationError) as refused:
         chronology.edit_event(admin, event_id=entry.id, summary="Other", detail="", reason="x")
@@ -168,7 +146,7 @@ def test_an_out_of_date_version_cannot_be_edited(admin, case) -> None:
     ],
 )
 def test_an_edit_needs_a_reason_and_a_real_change(admin, case, changes, field) -> None:
-    entry = _add(admin, case, "Visit", DAY)
+    entry = add_entry(admin, case, "Visit", DAY)
     values = {"summary": "Visit to the office", "detail": "", "reason": "Clearer"} | changes
     with pytest.raises(ValidationError) as refused:
         chronology.edit_event(admin, event_id=entry.id, **values)
@@ -177,15 +155,7 @@ def test_an_edit_needs_a_reason_and_a_real_change(admin, case, changes, field) -
 
 
 def test_an_incidents_entry_is_changed_on_the_incidents_tab(admin, case) -> None:
-    first = categories.list_categories(admin)[0]
-    row = incidents.record_incident(
-        admin,
-        case_id=case.id,
-        occurred_at=DAY,
-        channel="email_or_letter",
-        description="An abusive email.",
-        category_ids=[first.id],
-    )
+    row = record_first_kind(admin, case, DAY, "email_or_letter", "An abusive email.")
     with pytest.raises(ValidationError) as refused:
         chronology.edit_event(admin, event_id=row.event_id or 0, summary="x", detail="", reason="y")
     assert refused.value.message == INCIDENT_ENTRY
@@ -213,7 +183,9 @@ def test_bad_entries_are_refused(admin, case, changes, field) -> None:
 
 def test_every_hand_written_kind_can_be_added(admin, case) -> None:
     for number, kind in enumerate(MANUAL_KINDS):
-        _add(admin, case, f"Entry {number}", DAY + dt.timedelta(minutes=number), kind=kind.value)
+        add_entry(
+            admin, case, f"Entry {number}", DAY + dt.timedelta(minutes=number), kind=kind.value
+        )
     kinds = [e.kind for e in chronology.list_events(admin, case_id=case.id)]
     assert kinds == [k.value for k in MANUAL_KINDS]
     assert EventKind.INCIDENT not in MANUAL_KINDS
@@ -222,7 +194,7 @@ def test_every_hand_written_kind_can_be_added(admin, case) -> None:
 def test_words_in_any_script_round_trip(admin, case) -> None:
     summary = "Rozmowa z Zoë O'Brien-Łukasz — 李小龍"
     detail = 'Мария said: <b>not bold</b> & "quoted"\nسطر ثان'
-    entry = _add(admin, case, summary, DAY, detail=detail)
+    entry = add_entry(admin, case, summary, DAY, detail=detail)
     [shown] = chronology.list_events(admin, case_id=case.id)
     assert (shown.id, shown.summary, shown.detail) == (entry.id, summary, detail)
 
@@ -230,12 +202,12 @@ def test_words_in_any_script_round_trip(admin, case) -> None:
 def test_a_role_that_cannot_change_cases_can_only_read(
     new_store: SetupResult, store_path: Path, admin: UserSession, case: CaseRow
 ) -> None:
-    entry = _add(admin, case, "Note", DAY)
+    entry = add_entry(admin, case, "Note", DAY)
     auditor = sign_in_new_user(new_store, store_path, "aud", "auditor", schools=())
     try:
         assert [e.id for e in chronology.list_events(auditor, case_id=case.id)] == [entry.id]
         with pytest.raises(NotPermitted):
-            _add(auditor, case, "Another", DAY)
+            add_entry(auditor, case, "Another", DAY)
         with pytest.raises(NotPermitted):
             chronology.edit_event(auditor, event_id=entry.id, summary="x", detail="", reason="y")
     finally:
@@ -243,7 +215,7 @@ def test_a_role_that_cannot_change_cases_can_only_read(
 
 
 def test_the_export_is_a_pdf_and_is_audited(admin, case) -> None:
-    _add(admin, case, "Spoke to mum", DAY)
+    add_entry(admin, case, "Spoke to mum", DAY)
     data = chronology.chronology_pdf(admin, case_id=case.id)
     assert data.startswith(b"%PDF")
     assert case.reference in pdf_text(data)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import tracemalloc
 import unicodedata
@@ -23,6 +22,7 @@ from desktop.services.setup import SetupResult
 from desktop.storage import models as m
 from desktop.storage.keyvault import keys_path_for
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import audit_details, open_parent_case
 
 MARKER = b"EVIDENCEMARKER5521"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
@@ -30,26 +30,8 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + b"0" * 100
 
 
 @pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(admin: UserSession) -> CaseRow:
-    return open_case(
-        admin,
-        given_name="Pat",
-        family_name="Quinn",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
-
-
-def _audit(session: UserSession, action: str) -> list[dict[str, object]]:
-    with session.transaction() as db:
-        rows = db.scalars(select(m.AuditEntry.detail).where(m.AuditEntry.action == action))
-        return [json.loads(detail) for detail in rows]
+    return open_parent_case(admin, "Pat", "Quinn")
 
 
 def _counts(session: UserSession) -> tuple[int, int]:
@@ -72,8 +54,8 @@ def test_bytes_round_trip_exactly_with_their_fingerprint(admin: UserSession, cas
     assert (row.media_type, row.added_by, row.description) == ("audio/mpeg", "Alex Admin", "Gate")
     assert evidence.evidence_content(admin, evidence_id=row.id) == content
     assert evidence.list_evidence(admin, case_id=case.id) == [row]
-    assert _audit(admin, "evidence.viewed") == [{"evidence_id": row.id}]
-    added = _audit(admin, "evidence.added")[0]
+    assert audit_details(admin, "evidence.viewed") == [{"evidence_id": row.id}]
+    added = audit_details(admin, "evidence.added")[0]
     assert added["sha256"] == row.sha256 and "filename" not in added
 
 
@@ -196,7 +178,7 @@ def test_an_oversized_file_gets_the_limit_and_where_to_change_it(
             "This file is 1.5 MB; the limit is 1 MB (change it in Settings → Trust)."
         )
     assert _counts(admin) == (0, 0)
-    assert _audit(admin, "trust.evidence_limit_changed") == [{"megabytes": 1}]
+    assert audit_details(admin, "trust.evidence_limit_changed") == [{"megabytes": 1}]
 
 
 def test_only_trust_roles_change_the_limit_within_bounds(
@@ -286,12 +268,14 @@ def test_export_writes_the_exact_bytes_and_is_audited(
     assert evidence.export_evidence(admin, evidence_id=row.id, to=target) == target
     assert target.read_bytes() == content
     assert sorted(p.name for p in target.parent.iterdir()) == ["copy.png"]  # no .part left
-    assert _audit(admin, "evidence.exported") == [{"evidence_id": row.id, "sha256": row.sha256}]
+    assert audit_details(admin, "evidence.exported") == [
+        {"evidence_id": row.id, "sha256": row.sha256}
+    ]
     with pytest.raises(ValidationError):
         evidence.export_evidence(admin, evidence_id=row.id, to=tmp_path)
     with pytest.raises(ValidationError):
         evidence.export_evidence(admin, evidence_id=row.id, to=tmp_path / "nowhere" / "x.png")
-    assert len(_audit(admin, "evidence.exported")) == 1
+    assert len(audit_details(admin, "evidence.exported")) == 1
 
 
 def test_thumbnails_only_for_pictures(admin: UserSession, case: CaseRow) -> None:
@@ -299,7 +283,7 @@ def test_thumbnails_only_for_pictures(admin: UserSession, case: CaseRow) -> None
     letter = evidence.add_evidence(admin, case_id=case.id, filename="letter.pdf", content=PDF)
     assert evidence.thumbnail_source(admin, evidence_id=picture.id) == PNG
     assert evidence.thumbnail_source(admin, evidence_id=letter.id) is None
-    assert _audit(admin, "evidence.viewed") == []  # a list's preview is not a viewing
+    assert audit_details(admin, "evidence.viewed") == []  # a list's preview is not a viewing
     assert evidence.get_evidence(admin, evidence_id=letter.id).kind.value == "pdf"
 
 

@@ -4,7 +4,6 @@ per member of staff targeted (issue 7, item 4)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,13 @@ from desktop.dates import UK, uk_today, utc_now
 from desktop.domain.chronology import EventKind
 from desktop.errors import NotPermitted, ValidationError
 from desktop.services import categories, chronology, incidents
-from desktop.services.cases import CaseRow, open_case
+from desktop.services.cases import CaseRow
 from desktop.services.incidents import AgencyReport
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.storage import models as m
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import audit_details, open_parent_case
 from tests.services.staffing import add_staff
 
 WHEN = dt.datetime(2026, 1, 5, 8, 40, tzinfo=dt.UTC)
@@ -35,20 +35,8 @@ NAMES = (
 
 
 @pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(admin: UserSession) -> CaseRow:
-    return open_case(
-        admin,
-        given_name="Pat",
-        family_name="Quinn",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
+    return open_parent_case(admin, "Pat", "Quinn")
 
 
 @pytest.fixture
@@ -98,12 +86,6 @@ def _counts(session: UserSession) -> tuple[int, int, int, int]:
         )
 
 
-def _audit(session: UserSession, action: str) -> list[dict[str, Any]]:
-    with session.transaction() as db:
-        rows = db.scalars(select(m.AuditEntry.detail).where(m.AuditEntry.action == action))
-        return [json.loads(r) for r in rows]
-
-
 # -- recording ------------------------------------------------------------------------------
 def test_an_incident_is_recorded_with_its_chronology_entry(
     admin: UserSession, case: CaseRow, kinds: list[int]
@@ -135,7 +117,7 @@ def test_an_incident_is_recorded_with_its_chronology_entry(
     assert event.summary.startswith("Incident: Threat of violence or harm")
     assert "Shouted at the class teacher" in event.detail and "Jo Smith" in event.detail
     assert "LADO-42" in event.detail
-    [entry] = _audit(admin, "incident.recorded")
+    [entry] = audit_details(admin, "incident.recorded")
     assert entry == {"incident_id": row.id, "event_id": event.id}
 
 
@@ -278,7 +260,7 @@ def test_an_edit_adds_a_version_and_keeps_the_old_one(
     assert "swore" not in first.detail and "Kim Park" not in first.detail
     assert first.reason == "" and second.reason == "Second witness came forward."
     assert second.supersedes_id == first.id and second.root_id == first.id
-    [entry] = _audit(admin, "incident.edited")
+    [entry] = audit_details(admin, "incident.edited")
     assert entry == {"incident_id": row.id, "event_id": event.id, "version": 2}
 
 

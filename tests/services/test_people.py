@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.storage import models as m
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import audit_details
 
 ASH, BIRCH = 1, 2
 NAMES = [
@@ -31,11 +31,6 @@ NAMES = [
     ("محمد", "علي"),
     ("Siân", "Ní Bhriain"),
 ]
-
-
-@pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
 
 
 def _case(session: UserSession, given: str, family: str, schools: list[int]) -> CaseRow:
@@ -61,12 +56,6 @@ def _subject(session: UserSession, case: CaseRow) -> int:
 
 def _names(rows: list[people.PersonRow]) -> list[str]:
     return [r.full_name for r in rows]
-
-
-def _audit(session: UserSession, action: str) -> list[dict[str, object]]:
-    with session.transaction() as db:
-        rows = db.scalars(select(m.AuditEntry.detail).where(m.AuditEntry.action == action))
-        return [json.loads(detail) for detail in rows]
 
 
 # -- search -------------------------------------------------------------------------------
@@ -213,7 +202,7 @@ def test_a_possible_duplicate_is_offered_and_nothing_is_saved(admin: UserSession
     assert _names(people.search_people(admin, "Smith")) == ["John Smith"]
     second = _person(admin, "Jon", "Smith", allow_duplicate=True)
     assert second.id != first.id
-    assert _audit(admin, "person.added")[-1] == {
+    assert audit_details(admin, "person.added")[-1] == {
         "person_id": second.id,
         "despite_possible_duplicates": [first.id],
     }
@@ -262,7 +251,11 @@ def test_update_person_republishes_the_front_desk_list(admin: UserSession) -> No
     with admin.transaction() as db:
         listed = [r["name"] for r in frontdesk.list_content(db)["restrictions"]]
     assert listed == ["Barrington Gates"]
-    assert _audit(admin, "person.updated")[-1]["fields"] == ["given_name", "relation", "email"]
+    assert audit_details(admin, "person.updated")[-1]["fields"] == [
+        "given_name",
+        "relation",
+        "email",
+    ]
 
 
 def test_front_desk_and_auditors_cannot_change_people(
@@ -446,7 +439,7 @@ def test_merge_moves_every_reference_and_keeps_each_link_once(admin: UserSession
     assert listed == ["John Smith"]
     assert people.get_person(admin, person_id=gone).merged_into_id == keep
     assert [r.id for r in people.search_people(admin, "Jon Smith")] == [keep]
-    entry = _audit(admin, "person.merged")[-1]
+    entry = audit_details(admin, "person.merged")[-1]
     assert (entry["keep_id"], entry["merge_id"]) == (keep, gone)
     assert entry["moved"] == {
         "cases": 1,

@@ -4,7 +4,6 @@ who can work on the case."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
@@ -13,37 +12,20 @@ from sqlalchemy import select
 from desktop.dates import uk_today
 from desktop.errors import NotPermitted, ValidationError
 from desktop.services import tasks
-from desktop.services.cases import CaseRow, open_case
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.users import add_user
 from desktop.storage import models as m
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import audit_details, open_parent_case
 
 ASH, BIRCH = 1, 2
 
 
 @pytest.fixture
-def admin(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(admin: UserSession) -> CaseRow:
-    return open_case(
-        admin,
-        given_name="Pat",
-        family_name="Quinn",
-        relationship="parent",
-        school_ids=[ASH],
-        opened_on=dt.date(2026, 1, 5),
-    )
-
-
-def _audit(session: UserSession, action: str) -> list[dict[str, object]]:
-    with session.transaction() as db:
-        rows = db.scalars(select(m.AuditEntry.detail).where(m.AuditEntry.action == action))
-        return [json.loads(detail) for detail in rows]
+    return open_parent_case(admin, "Pat", "Quinn", (ASH,))
 
 
 def test_tasks_are_listed_to_do_first_with_overdue_flagged(
@@ -80,8 +62,8 @@ def test_ticking_and_unticking_is_audited_once_each(admin: UserSession, case: Ca
         "",
         True,
     )
-    assert _audit(admin, "task.completed") == [{"task_id": task.id}]
-    assert _audit(admin, "task.reopened") == [{"task_id": task.id}]
+    assert audit_details(admin, "task.completed") == [{"task_id": task.id}]
+    assert audit_details(admin, "task.reopened") == [{"task_id": task.id}]
 
 
 def test_editing_changes_only_what_was_changed(admin: UserSession, case: CaseRow) -> None:
@@ -99,7 +81,9 @@ def test_editing_changes_only_what_was_changed(admin: UserSession, case: CaseRow
         owner.full_name,
         owner.id,
     )
-    assert _audit(admin, "task.edited") == [{"task_id": task.id, "fields": ["title", "owner"]}]
+    assert audit_details(admin, "task.edited") == [
+        {"task_id": task.id, "fields": ["title", "owner"]}
+    ]
 
 
 def test_owners_are_active_people_who_can_work_on_the_case(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from desktop.services.session import UserSession
 from desktop.ui.messages import Messenger
 from tests.ui.fakes import FakeBackend
 
@@ -44,3 +45,9 @@ def hooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(threading, "excepthook", threading.excepthook)
     yield
     app_module.stop_logging()
+
+
+@pytest.fixture
+def session(admin: UserSession) -> UserSession:
+    """The administrator's session on `new_store` (the session a tab is shown to)."""
+    return admin

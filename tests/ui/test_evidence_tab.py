@@ -4,7 +4,6 @@ and a copy leaves only when asked and confirmed (issue 7, item 6)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -24,34 +23,25 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from desktop.services import evidence
-from desktop.services.cases import CaseRow, open_case
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.storage import models as m
 from desktop.ui.case_tabs import evidence_tab
 from desktop.ui.case_tabs.evidence_tab import EvidenceTab
 from desktop.ui.evidence_viewer import EvidenceViewer
+from tests.services.case_support import open_parent_case
+from tests.ui.case_tab_support import show_tab, wait_rows
 from tests.ui.fakes import FakeBackend
 from tests.ui.typing import click, click_row, press
 
 MARKER = b"TABMARKER9931"
-
-
-@pytest.fixture
-def session(new_store: SetupResult) -> UserSession:
-    return new_store.session
+TABLE = "evidenceTable"
 
 
 @pytest.fixture
 def case(session: UserSession) -> CaseRow:
-    return open_case(
-        session,
-        given_name="Zoë",
-        family_name="O'Brien",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
+    return open_parent_case(session, "Zoë", "O'Brien")
 
 
 def _png(width: int = 120, height: int = 80) -> bytes:
@@ -76,21 +66,15 @@ def _pdf() -> bytes:
 
 def _tab(qtbot, session: UserSession, case: CaseRow, rows: int) -> EvidenceTab:
     tab = EvidenceTab(session, case.id)
-    qtbot.addWidget(tab)
-    tab.resize(900, 420)
-    tab.show()
-    qtbot.waitExposed(tab)
-    _wait_rows(qtbot, tab, rows)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=5000)
-    return tab
+    return show_tab(qtbot, tab, (900, 420), TABLE, rows, active=True, timeout=10_000)
 
 
 def _table(tab: EvidenceTab) -> QTableWidget:
-    return tab.findChild(QTableWidget, "evidenceTable")
+    return tab.findChild(QTableWidget, TABLE)
 
 
 def _wait_rows(qtbot, tab: EvidenceTab, rows: int) -> None:
-    qtbot.waitUntil(lambda: _table(tab).rowCount() == rows, timeout=10_000)
+    wait_rows(qtbot, tab, TABLE, rows, timeout=10_000)  # a file going in can take a while
 
 
 def _stored(session: UserSession, case: CaseRow) -> list[bytes]:

@@ -4,14 +4,11 @@ records after a confirmation that names both (issue 7, item 5)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QLineEdit,
@@ -19,79 +16,41 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QTableWidget,
-    QWidget,
 )
 
 from desktop.services import case_people, people
 from desktop.services.case_people import NewPupil
-from desktop.services.cases import CaseRow, open_case
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.ui.case_tabs.people_tab import SUBJECT, PeopleTab
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import open_parent_case
+from tests.ui.case_tab_support import closed, show_tab, visible_dialog, wait_rows
 from tests.ui.fakes import FakeBackend
 from tests.ui.typing import click, click_into, click_row, press, tick, type_into, type_keys
 
 NAME, PART, RELATION, PUPILS = range(4)
-
-
-@pytest.fixture
-def session(new_store: SetupResult) -> UserSession:
-    return new_store.session
+TABLE = "peopleTable"
 
 
 @pytest.fixture
 def case(session: UserSession) -> CaseRow:
-    return open_case(
-        session,
-        given_name="John",
-        family_name="Smith",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
+    return open_parent_case(session, "John", "Smith")
 
 
 def _tab(qtbot, session: UserSession, case: CaseRow, rows: int) -> PeopleTab:
     tab = PeopleTab(session, case.id)
-    loads: list[bool] = []
-    tab.loaded.connect(lambda: loads.append(True))
-    qtbot.addWidget(tab)
-    tab.resize(1000, 520)
-    tab.show()
-    qtbot.waitExposed(tab)
-    qtbot.waitUntil(lambda: bool(loads), timeout=5000)
-    _wait_rows(qtbot, tab, rows)
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=5000)
-    return tab
+    return show_tab(qtbot, tab, (1000, 520), TABLE, rows, loaded=True, active=True)
 
 
 def _table(tab: PeopleTab) -> QTableWidget:
-    return tab.findChild(QTableWidget, "peopleTable")
-
-
-def _wait_rows(qtbot, tab: PeopleTab, rows: int) -> None:
-    qtbot.waitUntil(lambda: _table(tab).rowCount() == rows, timeout=5000)
+    return tab.findChild(QTableWidget, TABLE)
 
 
 def _cells(tab: PeopleTab, column: int) -> list[str]:
     table = _table(tab)
     return [table.item(r, column).text() for r in range(table.rowCount())]
-
-
-def _dialog(qtbot, tab: PeopleTab, name: str) -> QDialog:
-    def visible():
-        found = [d for d in tab.findChildren(QDialog, name) if d.isVisible()]
-        return found[-1] if found else None
-
-    qtbot.waitUntil(lambda: visible() is not None, timeout=5000)
-    dialog = visible()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
-    return dialog
-
-
-def _closed(dialog: QWidget) -> bool:
-    return not shiboken6.isValid(dialog) or not dialog.isVisible()
 
 
 def _search(qtbot, dialog: QDialog, text: str, found: int) -> QListWidget:
@@ -112,7 +71,7 @@ def test_add_someone_found_by_a_mistyped_name(qtbot, session, case) -> None:
     people.create_person(session, given_name="Olive", family_name="Turner", relation="parent")
     tab = _tab(qtbot, session, case, 1)
     click(qtbot, tab.findChild(QPushButton, "addPersonButton"))
-    dialog = _dialog(qtbot, tab, "personSearchDialog")
+    dialog = visible_dialog(qtbot, tab, "personSearchDialog")
     results = _search(qtbot, dialog, "Mohammed Kahn", 1)
     assert results.item(0).text().startswith("Muhammad Khan · Carer")
     role = dialog.findChild(QComboBox, "caseRoleCombo")
@@ -120,7 +79,7 @@ def test_add_someone_found_by_a_mistyped_name(qtbot, session, case) -> None:
     press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     type_keys(qtbot, "Uncle")
     click(qtbot, dialog.findChild(QPushButton, "choosePersonButton"))
-    _wait_rows(qtbot, tab, 2)
+    wait_rows(qtbot, tab, TABLE, 2)
     assert _cells(tab, NAME) == ["John Smith", "Muhammad Khan"]
     assert _cells(tab, PART) == [SUBJECT, "Uncle"]
     others = case_people.case_people(session, case_id=case.id).others
@@ -135,7 +94,7 @@ def test_a_likely_duplicate_is_offered_instead_of_a_second_record(
     )
     tab = _tab(qtbot, session, case, 1)
     click(qtbot, tab.findChild(QPushButton, "newPersonButton"))
-    form = _dialog(qtbot, tab, "personFormDialog")
+    form = visible_dialog(qtbot, tab, "personFormDialog")
     type_into(qtbot, form.findChild(QLineEdit, "givenNameEdit"), "Sean")
     type_into(qtbot, form.findChild(QLineEdit, "familyNameEdit"), "OBrien")
     press(qtbot, Qt.Key.Key_Return)  # Save
@@ -144,7 +103,7 @@ def test_a_likely_duplicate_is_offered_instead_of_a_second_record(
     assert offered.item(0).text().startswith("Seán O'Brien")
     assert form.isVisible()  # nothing saved yet: the person adding decides
     click(qtbot, form.findChild(QPushButton, "useExistingButton"))
-    _wait_rows(qtbot, tab, 2)
+    wait_rows(qtbot, tab, TABLE, 2)
     assert _cells(tab, NAME) == ["John Smith", "Seán O'Brien"]
     assert [p.id for p in people.search_people(session, "Sean O'Brien")] == [sean.id]
     assert messenger.said == []
@@ -154,14 +113,14 @@ def test_someone_else_of_a_similar_name_can_still_be_added(qtbot, session, case)
     people.create_person(session, given_name="Zoë", family_name="Adams", relation="parent")
     tab = _tab(qtbot, session, case, 1)
     click(qtbot, tab.findChild(QPushButton, "newPersonButton"))
-    form = _dialog(qtbot, tab, "personFormDialog")
+    form = visible_dialog(qtbot, tab, "personFormDialog")
     type_into(qtbot, form.findChild(QLineEdit, "givenNameEdit"), "Zoe")
     type_into(qtbot, form.findChild(QLineEdit, "familyNameEdit"), "Adams")
     press(qtbot, Qt.Key.Key_Return)
     anyway = form.findChild(QPushButton, "saveAnywayButton")
     qtbot.waitUntil(anyway.isVisible, timeout=5000)
     click(qtbot, anyway)
-    _wait_rows(qtbot, tab, 2)
+    wait_rows(qtbot, tab, TABLE, 2)
     assert sorted(p.full_name for p in people.search_people(session, "Zoe Adams")) == [
         "Zoe Adams",
         "Zoë Adams",
@@ -173,7 +132,7 @@ def test_link_a_new_pupil_by_keys(qtbot, session, case) -> None:
     assert "No pupils are linked" in tab.pupils_line.text()
     click_row(qtbot, _table(tab), 0)
     click(qtbot, tab.findChild(QPushButton, "linkPupilButton"))
-    dialog = _dialog(qtbot, tab, "linkPupilDialog")
+    dialog = visible_dialog(qtbot, tab, "linkPupilDialog")
     tick(qtbot, dialog.findChild(QRadioButton, "newPupilRadio"))
     type_into(qtbot, dialog.findChild(QLineEdit, "pupilGivenEdit"), "Siân")
     type_into(qtbot, dialog.findChild(QLineEdit, "yearGroupEdit"), "Year 4")
@@ -199,12 +158,12 @@ def test_merge_names_both_records_and_needs_a_yes(
     def merge(answer: bool) -> None:
         click_row(qtbot, _table(tab), 0)
         click(qtbot, tab.findChild(QPushButton, "mergeButton"))
-        dialog = _dialog(qtbot, tab, "personSearchDialog")
+        dialog = visible_dialog(qtbot, tab, "personSearchDialog")
         results = _search(qtbot, dialog, "Smith", 1)  # the record being kept is not offered
         assert results.item(0).text().startswith("Jon Smyth")
         messenger.confirmations.append(answer)
         press(qtbot, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: _closed(dialog), timeout=5000)
+        qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
 
     merge(False)
     kind, title, text = messenger.said[-1]
@@ -229,7 +188,7 @@ def test_remove_someone_after_confirming(qtbot, session, case, messenger: FakeBa
     click_row(qtbot, _table(tab), 1)
     messenger.confirmations.append(True)
     click(qtbot, remove)
-    _wait_rows(qtbot, tab, 1)
+    wait_rows(qtbot, tab, TABLE, 1)
     assert messenger.said[0][1] == "Remove from the case"
     assert case_people.case_people(session, case_id=case.id).others == ()
 
@@ -238,10 +197,10 @@ def test_enter_corrects_a_persons_details(qtbot, session, case) -> None:
     tab = _tab(qtbot, session, case, 1)
     click_row(qtbot, _table(tab), 0)
     press(qtbot, Qt.Key.Key_Return)
-    form = _dialog(qtbot, tab, "personFormDialog")
+    form = visible_dialog(qtbot, tab, "personFormDialog")
     type_into(qtbot, form.findChild(QLineEdit, "phoneEdit"), "07700 900123")
     press(qtbot, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: _closed(form), timeout=5000)
+    qtbot.waitUntil(lambda: closed(form), timeout=5000)
     qtbot.waitUntil(lambda: "07700 900123" in tab.detail.toPlainText(), timeout=5000)
     assert people.get_person(session, person_id=_subject(session, case)).phone == "07700 900123"
 

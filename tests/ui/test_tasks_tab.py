@@ -7,15 +7,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -25,45 +22,27 @@ from PySide6.QtWidgets import (
 from desktop.dates import uk_today
 from desktop.domain.roles import Role
 from desktop.services import tasks
-from desktop.services.cases import CaseRow, open_case
+from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.ui.case_tabs.tasks_tab import DONE, OVERDUE, OVERDUE_RED, STATUS, TasksTab
 from tests.services.accounts import sign_in_new_user
+from tests.services.case_support import open_parent_case
+from tests.ui.case_tab_support import click_save, closed, show_tab, visible_dialog
 from tests.ui.dates import type_date_time
 from tests.ui.fakes import FakeBackend
 from tests.ui.typing import choose, click, click_row, press, tick, type_into
 
 
 @pytest.fixture
-def session(new_store: SetupResult) -> UserSession:
-    return new_store.session
-
-
-@pytest.fixture
 def case(session: UserSession) -> CaseRow:
-    return open_case(
-        session,
-        given_name="Zoë",
-        family_name="O'Brien",
-        relationship="parent",
-        school_ids=[1],
-        opened_on=dt.date(2026, 1, 5),
-    )
+    return open_parent_case(session, "Zoë", "O'Brien")
 
 
 def _tab(qtbot, session: UserSession, case: CaseRow, rows: int) -> TasksTab:
     tab = TasksTab(session, case.id)
-    loads: list[bool] = []
-    tab.loaded.connect(lambda: loads.append(True))
-    qtbot.addWidget(tab)
-    tab.resize(900, 400)
-    tab.show()
-    qtbot.waitExposed(tab)
-    qtbot.waitUntil(lambda: bool(loads), timeout=5000)  # the owners to offer are known
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is tab, timeout=5000)
-    qtbot.waitUntil(lambda: _table(tab).rowCount() == rows, timeout=5000)
-    return tab
+    # loaded: the owners to offer are known
+    return show_tab(qtbot, tab, (900, 400), "tasksTable", rows, loaded=True, active=True)
 
 
 def _table(tab: TasksTab) -> QTableWidget:
@@ -71,18 +50,7 @@ def _table(tab: TasksTab) -> QTableWidget:
 
 
 def _dialog(qtbot, tab: TasksTab) -> QDialog:
-    def visible():
-        found = [d for d in tab.findChildren(QDialog, "taskDialog") if d.isVisible()]
-        return found[0] if found else None
-
-    qtbot.waitUntil(lambda: visible() is not None, timeout=5000)
-    dialog = visible()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=5000)
-    return dialog
-
-
-def _save(qtbot, dialog: QDialog) -> None:
-    click(qtbot, dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save))
+    return visible_dialog(qtbot, tab, "taskDialog")
 
 
 def _done(session: UserSession, case: CaseRow) -> list[bool]:
@@ -93,7 +61,7 @@ def test_add_a_task_by_keys(qtbot, session, case, messenger: FakeBackend) -> Non
     tab = _tab(qtbot, session, case, 0)
     click(qtbot, tab.findChild(QPushButton, "addTaskButton"))
     dialog = _dialog(qtbot, tab)
-    _save(qtbot, dialog)  # nothing typed: refused, and the dialog stays open
+    click_save(qtbot, dialog)  # nothing typed: refused, and the dialog stays open
     qtbot.waitUntil(lambda: len(messenger.said) == 1, timeout=5000)
     assert messenger.said[0][2] == "The task is required."
     assert dialog.isVisible() and dialog.findChild(QLineEdit, "taskTitleEdit").hasFocus()
@@ -106,8 +74,8 @@ def test_add_a_task_by_keys(qtbot, session, case, messenger: FakeBackend) -> Non
         f"Alex Admin ({Role.DATA_PROTECTION_LEAD.label})",
     )
     type_into(qtbot, dialog.findChild(QPlainTextEdit, "taskNotesEdit"), "About the meeting")
-    _save(qtbot, dialog)
-    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=5000)
+    click_save(qtbot, dialog)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
     qtbot.waitUntil(lambda: _table(tab).rowCount() == 1, timeout=5000)
     table = _table(tab)
     assert [table.item(0, c).text() for c in range(1, 5)] == [
@@ -127,7 +95,7 @@ def test_a_task_without_a_due_date(qtbot, session, case) -> None:
     type_into(qtbot, dialog.findChild(QLineEdit, "taskTitleEdit"), "Keep an eye on the gate")
     tick(qtbot, dialog.findChild(QCheckBox, "noDueDateBox"))
     assert not dialog.findChild(QDateEdit, "taskDueEdit").isEnabled()
-    _save(qtbot, dialog)
+    click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: _table(tab).rowCount() == 1, timeout=5000)
     assert _table(tab).item(0, 2).text() == "No date"
 
@@ -173,7 +141,7 @@ def test_enter_changes_the_selected_task(qtbot, session, case) -> None:
     dialog = _dialog(qtbot, tab)
     assert dialog.findChild(QDateEdit, "taskDueEdit").text() == "04/01/2027"
     type_into(qtbot, dialog.findChild(QLineEdit, "taskTitleEdit"), "Ring back twice")
-    _save(qtbot, dialog)
+    click_save(qtbot, dialog)
     qtbot.waitUntil(lambda: _table(tab).item(0, 1).text() == "Ring back twice", timeout=5000)
     assert [t.title for t in tasks.list_tasks(session, case_id=case.id)] == ["Ring back twice"]
 

@@ -10,4 +10,7 @@ Every tab is a QWidget made as `Tab(session, case_id, parent=None)`, with:
 
 Tabs read through `desktop.services` and show errors with `desktop.ui.messages`. A tab
 never reaches another case's records: every service call names this tab's `case_id`.
+
+`common.CaseTab` holds what every tab shares (the signals, reading through a `ReadOp`,
+opening a dialog and coming back to the list); `common` also makes the widgets they share.
 """

@@ -10,21 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
 )
 
 from desktop.dates import format_datetime
@@ -33,109 +23,86 @@ from desktop.domain.roles import Operation
 from desktop.services import chronology, incidents
 from desktop.services.chronology import EventRow
 from desktop.services.session import UserSession
+from desktop.ui.case_tabs.common import (
+    CaseTab,
+    button_row,
+    chain_tab_order,
+    detail_pane,
+    empty_note,
+    list_table,
+    make_button,
+    restore_selection,
+    row_at,
+    stack,
+    vertical_split,
+)
 from desktop.ui.chronology_dialogs import EventDialog, HistoryDialog
+from desktop.ui.dialog_parts import combo_box
 from desktop.ui.incident_dialog import IncidentDialog
 from desktop.ui.messages import Messenger
-from desktop.ui.operations import Latest, ReadOp, WriteOp
+from desktop.ui.operations import ReadOp, WriteOp
 
 
 def edited_marker(row: EventRow) -> str:
     return f"Edited ({row.version} versions)" if row.edited else ""
 
 
-class ChronologyTab(QWidget):
+class ChronologyTab(CaseTab):
     title = "&Chronology"
-    changed = Signal()
-    loaded = Signal()  # after each reload has filled the table
     HEADERS = ("Date", "Kind", "Summary", "Recorded by", "Edited")
 
     def __init__(self, session: UserSession, case_id: int, parent=None):
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.setObjectName("chronologyTab")
+        super().__init__(session, case_id, "chronologyTab", parent)
         self.events: list[EventRow] = []
         self.export_name = "chronology.pdf"
-        self._latest = Latest()
-        self._build()
-        self._connect_signals()
-        self._update_buttons()
-        self.reload()
+        self._start()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.kind_filter = QComboBox()
-        self.kind_filter.setObjectName("kindFilter")
-        self.kind_filter.setAccessibleName("Show entries of kind")
+        self.kind_filter = combo_box("kindFilter", "Show entries of kind")
         self.kind_filter.addItem("All entries", None)
         for kind in EventKind:
             self.kind_filter.addItem(kind.label, kind.value)
         show = QLabel("Sho&w:")
         show.setBuddy(self.kind_filter)
-        self.add_button = self._button("addEntryButton", "&Add entry…", "Add a chronology entry")
-        self.edit_button = self._button("editEntryButton", "E&dit…", "Correct the selected entry")
-        self.history_button = self._button("historyButton", "Hi&story…", "Every version")
-        self.export_button = self._button("exportButton", "E&xport PDF…", "Export as PDF")
-        self.export_button.setToolTip("Export the chronology as a PDF for the legal team (Ctrl+E)")
-        self.edit_button.setToolTip("Correct the selected entry (Enter); the old version stays")
-
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("eventsTable")
-        self.table.setAccessibleName("Chronology entries")
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.empty_note = QLabel(
+        self.add_button = make_button("addEntryButton", "&Add entry…", "Add a chronology entry")
+        self.edit_button = make_button(
+            "editEntryButton",
+            "E&dit…",
+            "Correct the selected entry",
+            "Correct the selected entry (Enter); the old version stays",
+        )
+        self.history_button = make_button("historyButton", "Hi&story…", "Every version")
+        self.export_button = make_button(
+            "exportButton",
+            "E&xport PDF…",
+            "Export as PDF",
+            "Export the chronology as a PDF for the legal team (Ctrl+E)",
+        )
+        self.table = list_table("eventsTable", "Chronology entries", self.HEADERS, 2)
+        self.empty_note = empty_note(
             "Nothing is recorded yet. Add an entry, or record an incident on the Incidents tab."
         )
-        self.empty_note.setObjectName("emptyNote")
-        self.empty_note.setWordWrap(True)
-        self.empty_note.hide()
-        self.detail = QPlainTextEdit()
-        self.detail.setObjectName("eventDetail")
-        self.detail.setAccessibleName("The selected entry in full")
-        self.detail.setReadOnly(True)
-        self.detail.setTabChangesFocus(True)
+        self.detail = detail_pane("eventDetail", "The selected entry in full")
 
-        bar = QHBoxLayout()
-        bar.addWidget(show)
-        bar.addWidget(self.kind_filter)
-        bar.addStretch(1)
-        for button in (self.add_button, self.edit_button, self.history_button):
-            bar.addWidget(button)
-        bar.addWidget(self.export_button)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setObjectName("chronologySplitter")
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.empty_note)
-        layout.addWidget(split, 1)
-        for first, second in (
-            (self.kind_filter, self.add_button),
-            (self.add_button, self.edit_button),
-            (self.edit_button, self.history_button),
-            (self.history_button, self.export_button),
-            (self.export_button, self.table),
-            (self.table, self.detail),
-        ):
-            QWidget.setTabOrder(first, second)
-
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        return button
+        bar = button_row(
+            self.add_button,
+            self.edit_button,
+            self.history_button,
+            self.export_button,
+            lead=(show, self.kind_filter),
+        )
+        split = vertical_split("chronologySplitter", (self.table, 3), (self.detail, 1))
+        stack(self, bar, self.empty_note, main=split)
+        chain_tab_order(
+            self.kind_filter,
+            self.add_button,
+            self.edit_button,
+            self.history_button,
+            self.export_button,
+            self.table,
+            self.detail,
+        )
 
     def _connect_signals(self) -> None:
         self.kind_filter.currentIndexChanged.connect(lambda _index: self.reload())
@@ -162,14 +129,7 @@ class ChronologyTab(QWidget):
             kinds = None if kind is None else [kind]
             return name, chronology.list_events(job.session, case_id=case_id, kinds=kinds)
 
-        ReadOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._show,
-            latest=self._latest,
-            progress="Reading the chronology",
-        ).start()
+        self._read(run, "Reading the chronology")
 
     def _show(self, result: tuple[str, list[EventRow]]) -> None:
         self.export_name, events = result
@@ -195,17 +155,13 @@ class ChronologyTab(QWidget):
                     )
                 self.table.setItem(row, column, item)
         self.empty_note.setVisible(not events and self.kind_filter.currentData() is None)
-        again = [i for i, e in enumerate(events) if keep and e.root_id == keep.root_id]
-        if again:
-            self.table.setCurrentCell(again[0], 0)
-        elif events:
-            self.table.setCurrentCell(0, 0)
+        keys = [e.root_id for e in events]
+        restore_selection(self.table, keys, None if keep is None else keep.root_id)
         self._selection_changed()
         self.loaded.emit()
 
     def current_event(self) -> EventRow | None:
-        row = self.table.currentRow()
-        return self.events[row] if 0 <= row < len(self.events) else None
+        return row_at(self.table, self.events)
 
     def select_entry(self, root_id: int) -> None:
         for row, event in enumerate(self.events):
@@ -262,29 +218,11 @@ class ChronologyTab(QWidget):
             progress="Reading the incident",
         ).start()
 
-    def _open(self, dialog) -> None:
-        dialog.accepted.connect(self._saved)
-        dialog.finished.connect(self._back_from_dialog)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    def _back_from_dialog(self) -> None:
-        """The keyboard comes back to the list the dialog was opened from."""
-        self.window().activateWindow()
-        self.table.setFocus()
-
-    def _saved(self) -> None:
-        self.reload()
-        self.changed.emit()
-
     def show_history(self) -> None:
         event = self.current_event()
         if event is None:
             return
-        dialog = HistoryDialog(self.session, event, self)
-        dialog.finished.connect(self._back_from_dialog)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        self._show_dialog(HistoryDialog(self.session, event, self))
 
     def export_pdf(self) -> None:
         path = Messenger.save_path(

@@ -14,17 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPushButton,
     QStyle,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
 )
 
 from desktop.dates import format_datetime
@@ -33,9 +27,19 @@ from desktop.domain.roles import Operation
 from desktop.services import evidence
 from desktop.services.evidence import EvidenceRow
 from desktop.services.session import UserSession
+from desktop.ui.case_tabs.common import (
+    CaseTab,
+    chain_tab_order,
+    empty_note,
+    list_table,
+    make_button,
+    restore_selection,
+    row_at,
+    stack,
+)
 from desktop.ui.evidence_viewer import EvidenceViewer, export_copy
 from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, Job, Latest, ReadOp, WriteOp
+from desktop.ui.operations import Change, Job, ReadOp, WriteOp
 
 THUMBNAIL = 48
 FILE, KIND, SIZE, ADDED_BY, ADDED_ON, FINGERPRINT = range(6)
@@ -78,78 +82,51 @@ def _ignore(_exc: BaseException) -> None:
     return None
 
 
-class EvidenceTab(QWidget):
+class EvidenceTab(CaseTab):
     title = "&Evidence"
-    changed = Signal()
-    loaded = Signal()  # after each reload has filled the table
     thumbnail_ready = Signal(int)  # an evidence id whose preview is now shown
 
     HEADERS = ("File", "Kind", "Size", "Added by", "Added on", "SHA-256")
 
     def __init__(self, session: UserSession, case_id: int, parent=None):
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.setObjectName("evidenceTab")
+        super().__init__(session, case_id, "evidenceTab", parent)
         self.setAcceptDrops(session.can(Operation.EDIT_CASES))
         self.rows: list[EvidenceRow] = []
         self.limit_mb = 0
         self.thumbnails: dict[int, QIcon] = {}
         self.adding = 0  # files on their way in
-        self._latest = Latest()
-        self._build()
-        self._connect_signals()
-        self._update_buttons()
-        self.reload()
+        self._start()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.add_button = QPushButton("A&dd files…")
-        self.add_button.setObjectName("addFilesButton")
-        self.add_button.setAccessibleName("Add evidence files")
-        self.open_button = QPushButton("&Open")
-        self.open_button.setObjectName("openEvidenceButton")
-        self.open_button.setAccessibleName("Open the selected file in Casebook")
-        self.open_button.setToolTip("Show the selected file inside Casebook (Enter)")
-        self.export_button = QPushButton("E&xport a copy…")
-        self.export_button.setObjectName("exportEvidenceButton")
-        self.export_button.setAccessibleName("Export an unencrypted copy of the selected file")
+        self.add_button = make_button("addFilesButton", "A&dd files…", "Add evidence files")
+        self.open_button = make_button(
+            "openEvidenceButton",
+            "&Open",
+            "Open the selected file in Casebook",
+            "Show the selected file inside Casebook (Enter)",
+        )
+        self.export_button = make_button(
+            "exportEvidenceButton",
+            "E&xport a copy…",
+            "Export an unencrypted copy of the selected file",
+        )
         self.hint = QLabel()
         self.hint.setObjectName("evidenceHint")
         self.hint.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("evidenceTable")
-        self.table.setAccessibleName("Evidence files")
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.verticalHeader().hide()
+        self.table = list_table("evidenceTable", "Evidence files", self.HEADERS, FILE)
         self.table.verticalHeader().setDefaultSectionSize(THUMBNAIL + 8)
         self.table.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(FILE, QHeaderView.ResizeMode.Stretch)
-        self.empty_note = QLabel(
+        self.empty_note = empty_note(
             "No evidence yet. Add screenshots, emails, letters or recordings with Add files…, "
             "or drag them here."
         )
-        self.empty_note.setObjectName("emptyNote")
-        self.empty_note.setWordWrap(True)
-        self.empty_note.hide()
         bar = QHBoxLayout()
-        bar.addWidget(self.hint, 1)
+        bar.addWidget(self.hint, 1)  # the hint, not a gap, takes the room left of the buttons
         for button in (self.add_button, self.open_button, self.export_button):
             bar.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.empty_note)
-        layout.addWidget(self.table, 1)
-        QWidget.setTabOrder(self.add_button, self.open_button)
-        QWidget.setTabOrder(self.open_button, self.export_button)
-        QWidget.setTabOrder(self.export_button, self.table)
+        stack(self, bar, self.empty_note, main=self.table)
+        chain_tab_order(self.add_button, self.open_button, self.export_button, self.table)
 
     def _connect_signals(self) -> None:
         self.add_button.clicked.connect(self.choose_files)
@@ -166,14 +143,7 @@ class EvidenceTab(QWidget):
             rows = evidence.list_evidence(job.session, case_id=case_id)
             return rows, evidence.evidence_limit(job.session)
 
-        ReadOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._show,
-            latest=self._latest,
-            progress="Reading the evidence list",
-        ).start()
+        self._read(run, "Reading the evidence list")
 
     def _show(self, result: tuple[list[EvidenceRow], int]) -> None:
         keep = self.current_row()
@@ -186,9 +156,10 @@ class EvidenceTab(QWidget):
         for number, row in enumerate(self.rows):
             self._fill(number, row)
         self.empty_note.setVisible(not self.rows)
-        again = [i for i, r in enumerate(self.rows) if keep and r.id == keep.id]
-        if again or self.rows:
-            self.table.setCurrentCell(again[0] if again else len(self.rows) - 1, FILE)
+        keys = [r.id for r in self.rows]
+        restore_selection(
+            self.table, keys, None if keep is None else keep.id, column=FILE, last=True
+        )
         self._update_buttons()
         self._load_thumbnails()
         self.loaded.emit()
@@ -247,8 +218,7 @@ class EvidenceTab(QWidget):
         self.thumbnail_ready.emit(evidence_id)
 
     def current_row(self) -> EvidenceRow | None:
-        number = self.table.currentRow()
-        return self.rows[number] if 0 <= number < len(self.rows) else None
+        return row_at(self.table, self.rows)
 
     def _update_buttons(self) -> None:
         chosen = self.current_row() is not None
@@ -273,7 +243,7 @@ class EvidenceTab(QWidget):
                 parent=self,
                 session=self.session,
                 run=partial(_add_file, case_id, path),
-                success=self._added,
+                success=self._saved,
                 failure=partial(self._not_added, path),
                 done=self._one_less,
                 progress=f"Adding {path.name}",
@@ -282,10 +252,6 @@ class EvidenceTab(QWidget):
 
     def _one_less(self) -> None:
         self.adding -= 1
-
-    def _added(self, _row: EvidenceRow) -> None:
-        self.reload()
-        self.changed.emit()
 
     def _not_added(self, path: Path, exc: BaseException) -> None:
         Messenger.error(self, exc, f"Could not add {path.name}")

@@ -8,16 +8,8 @@ selected incident; the change is kept in the chronology as a new version.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,26 +20,20 @@ from desktop.domain.roles import Operation
 from desktop.services import incidents
 from desktop.services.incidents import IncidentRow, TargetSummary
 from desktop.services.session import UserSession
+from desktop.ui.case_tabs.common import (
+    CaseTab,
+    button_row,
+    chain_tab_order,
+    detail_pane,
+    empty_note,
+    list_table,
+    make_button,
+    restore_selection,
+    row_at,
+    stack,
+    vertical_split,
+)
 from desktop.ui.incident_dialog import IncidentDialog
-from desktop.ui.operations import Latest, ReadOp
-
-
-def _table(name: str, accessible: str, headers: tuple[str, ...], stretch: int) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    header = table.horizontalHeader()
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 def course_text(summary: TargetSummary) -> str:
@@ -56,40 +42,32 @@ def course_text(summary: TargetSummary) -> str:
     return "Not yet (one incident)"
 
 
-class IncidentsTab(QWidget):
+class IncidentsTab(CaseTab):
+    """The tab's `loaded` is emitted after each reload has filled both tables."""
+
     title = "&Incidents"
-    changed = Signal()
-    loaded = Signal()  # after each reload has filled the tables
     HEADERS = ("Date", "Channel", "Behaviour", "Staff targeted", "Agencies", "Edited")
     TARGET_HEADERS = ("Member of staff", "Incidents", "Dates", "Course of conduct")
 
     def __init__(self, session: UserSession, case_id: int, parent=None):
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.setObjectName("incidentsTab")
+        super().__init__(session, case_id, "incidentsTab", parent)
         self.incidents: list[IncidentRow] = []
         self.targets: list[TargetSummary] = []
-        self._latest = Latest()
-        self._build()
-        self._connect_signals()
-        self._update_buttons()
-        self.reload()
+        self._start()
 
     def _build(self) -> None:
-        self.record_button = QPushButton("&Record incident…")
-        self.record_button.setObjectName("recordIncidentButton")
-        self.record_button.setAccessibleName("Record an incident")
-        self.edit_button = QPushButton("E&dit incident…")
-        self.edit_button.setObjectName("editIncidentButton")
-        self.edit_button.setAccessibleName("Change the selected incident")
-        self.edit_button.setToolTip("Change the selected incident (Enter); the old version stays")
-        self.table = _table("incidentsTable", "Incidents", self.HEADERS, 2)
-        self.detail = QPlainTextEdit()
-        self.detail.setObjectName("incidentDetail")
-        self.detail.setAccessibleName("The selected incident in full")
-        self.detail.setReadOnly(True)
-        self.detail.setTabChangesFocus(True)
-        self.targets_table = _table(
+        self.record_button = make_button(
+            "recordIncidentButton", "&Record incident…", "Record an incident"
+        )
+        self.edit_button = make_button(
+            "editIncidentButton",
+            "E&dit incident…",
+            "Change the selected incident",
+            "Change the selected incident (Enter); the old version stays",
+        )
+        self.table = list_table("incidentsTable", "Incidents", self.HEADERS, 2)
+        self.detail = detail_pane("incidentDetail", "The selected incident in full")
+        self.targets_table = list_table(
             "targetsTable", "Incidents per member of staff targeted", self.TARGET_HEADERS, 2
         )
         heading = QLabel("&Per person targeted")
@@ -105,39 +83,20 @@ class IncidentsTab(QWidget):
         )
         explain.setObjectName("targetsNote")
         explain.setWordWrap(True)
-        self.empty_note = QLabel("No incidents are recorded on this case yet.")
-        self.empty_note.setObjectName("emptyNote")
-        self.empty_note.hide()
+        self.empty_note = empty_note("No incidents are recorded on this case yet.", wrap=False)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.empty_note)
-        bar.addStretch(1)
-        bar.addWidget(self.record_button)
-        bar.addWidget(self.edit_button)
+        bar = button_row(self.record_button, self.edit_button, lead=(self.empty_note,))
         targets = QWidget()
         targets_layout = QVBoxLayout(targets)
         targets_layout.setContentsMargins(0, 6, 0, 0)
         targets_layout.addWidget(heading)
         targets_layout.addWidget(explain)
         targets_layout.addWidget(self.targets_table, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setObjectName("incidentsSplitter")
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.addWidget(targets)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
-        split.setStretchFactor(2, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        for first, second in (
-            (self.record_button, self.edit_button),
-            (self.edit_button, self.table),
-            (self.table, self.detail),
-            (self.detail, self.targets_table),
-        ):
-            QWidget.setTabOrder(first, second)
+        split = vertical_split("incidentsSplitter", (self.table, 3), (self.detail, 1), (targets, 2))
+        stack(self, bar, main=split)
+        chain_tab_order(
+            self.record_button, self.edit_button, self.table, self.detail, self.targets_table
+        )
 
     def _connect_signals(self) -> None:
         self.record_button.clicked.connect(self.record_incident)
@@ -156,14 +115,7 @@ class IncidentsTab(QWidget):
                 incidents.targets_summary(job.session, case_id=case_id),
             )
 
-        ReadOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._show,
-            latest=self._latest,
-            progress="Reading the incidents",
-        ).start()
+        self._read(run, "Reading the incidents")
 
     def _show(self, result: tuple[list[IncidentRow], list[TargetSummary]]) -> None:
         keep = self.current_incident()
@@ -198,17 +150,13 @@ class IncidentsTab(QWidget):
                     item.setFont(font)
                 self.targets_table.setItem(row, column, item)
         self.empty_note.setVisible(not self.incidents)
-        again = [i for i, r in enumerate(self.incidents) if keep and r.id == keep.id]
-        if again:
-            self.table.setCurrentCell(again[0], 0)
-        elif self.incidents:
-            self.table.setCurrentCell(len(self.incidents) - 1, 0)
+        keys = [r.id for r in self.incidents]
+        restore_selection(self.table, keys, None if keep is None else keep.id, last=True)
         self._selection_changed()
         self.loaded.emit()
 
     def current_incident(self) -> IncidentRow | None:
-        row = self.table.currentRow()
-        return self.incidents[row] if 0 <= row < len(self.incidents) else None
+        return row_at(self.table, self.incidents)
 
     def _selection_changed(self) -> None:
         incident = self.current_incident()
@@ -232,21 +180,6 @@ class IncidentsTab(QWidget):
         incident = self.current_incident()
         if incident is not None and self.edit_button.isEnabled():
             self._open(IncidentDialog(self.session, self.case_id, incident, self))
-
-    def _open(self, dialog: IncidentDialog) -> None:
-        dialog.accepted.connect(self._saved)
-        dialog.finished.connect(self._back_from_dialog)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    def _back_from_dialog(self) -> None:
-        """The keyboard comes back to the list the dialog was opened from."""
-        self.window().activateWindow()
-        self.table.setFocus()
-
-    def _saved(self) -> None:
-        self.reload()
-        self.changed.emit()
 
 
 def _describe(incident: IncidentRow) -> str:

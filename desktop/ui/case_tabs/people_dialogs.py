@@ -14,27 +14,30 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.domain.people import Relationship
-from desktop.errors import ValidationError
 from desktop.services import people
 from desktop.services.people import PossibleDuplicate
 from desktop.services.person_rows import PersonRow
 from desktop.services.session import UserSession
-from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, Latest, ReadOp, WriteOp
+from desktop.ui.dialog_parts import (
+    SavingDialog,
+    combo_box,
+    line_edit,
+    ok_buttons,
+    save_cancel_buttons,
+    text_edit,
+)
+from desktop.ui.operations import Latest, ReadOp
 from desktop.ui.worker import fit_height
 
 SEARCH_DELAY_MS = 200
@@ -52,6 +55,14 @@ def describe(person: PersonRow) -> str:
     return " · ".join(parts)
 
 
+def case_role_combo() -> QComboBox:
+    """Someone's part in the case: one of the usual ones, or typed."""
+    combo = combo_box("caseRoleCombo", "Their part in the case")
+    combo.setEditable(True)
+    combo.addItems(CASE_ROLES)
+    return combo
+
+
 def _fill_people(listing: QListWidget, found: list[PersonRow]) -> None:
     listing.clear()
     for person in found:
@@ -65,16 +76,6 @@ def _fill_people(listing: QListWidget, found: list[PersonRow]) -> None:
 def _chosen(listing: QListWidget) -> PersonRow | None:
     item = listing.currentItem()
     return None if item is None else item.data(Qt.ItemDataRole.UserRole)
-
-
-def ok_buttons(ok: str, name: str) -> tuple[QDialogButtonBox, QPushButton]:
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    box.setObjectName("buttonBox")
-    box.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-    button = box.addButton(ok, QDialogButtonBox.ButtonRole.AcceptRole)
-    button.setObjectName(name)
-    button.setDefault(True)
-    return box, button
 
 
 class PersonSearchDialog(QDialog):
@@ -103,21 +104,18 @@ class PersonSearchDialog(QDialog):
         self.setObjectName("personSearchDialog")
         self.setWindowTitle(title)
         self._latest = Latest()
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("personSearchEdit")
-        self.search_edit.setAccessibleName("Name to look for")
-        self.search_edit.setPlaceholderText("Type a name; spelling mistakes are forgiven")
+        self.search_edit = line_edit(
+            "personSearchEdit",
+            "Name to look for",
+            placeholder="Type a name; spelling mistakes are forgiven",
+        )
         self.results = QListWidget()
         self.results.setObjectName("personResults")
         self.results.setAccessibleName("People found")
         self.results.setWordWrap(True)
         self.status = QLabel("Type at least two letters of a name.")
         self.status.setObjectName("searchStatus")
-        self.role_combo = QComboBox()
-        self.role_combo.setObjectName("caseRoleCombo")
-        self.role_combo.setAccessibleName("Their part in the case")
-        self.role_combo.setEditable(True)
-        self.role_combo.addItems(CASE_ROLES)
+        self.role_combo = case_role_combo()
         self.new_button = QPushButton("&New person…")
         self.new_button.setObjectName("newPersonInsteadButton")
         self.new_button.setAutoDefault(False)  # Enter chooses the person found
@@ -202,7 +200,7 @@ class PersonSearchDialog(QDialog):
             super().accept()
 
 
-class PersonFormDialog(QDialog):
+class PersonFormDialog(SavingDialog):
     """A new person (`person=None`) or corrections to one. A new person who may already be
     on file is not saved: the likely records are listed, and the person adding chooses one
     of them or says this is someone else."""
@@ -216,31 +214,22 @@ class PersonFormDialog(QDialog):
         role: bool = False,
         parent=None,
     ):
-        super().__init__(parent)
-        self.session, self.person = session, person
+        super().__init__(session, parent)
+        self.person = person
         self.saved: PersonRow | None = None
         self.allow_duplicate = False
         self.setObjectName("personFormDialog")
         self.setWindowTitle("Correct a person's details" if person else "Add a new person")
-        self.given_edit = self._line("givenNameEdit", "First name")
-        self.family_edit = self._line("familyNameEdit", "Last name")
-        self.relation_combo = QComboBox()
-        self.relation_combo.setObjectName("relationCombo")
-        self.relation_combo.setAccessibleName("How they relate to the school")
+        self.given_edit = line_edit("givenNameEdit", "First name")
+        self.family_edit = line_edit("familyNameEdit", "Last name")
+        self.relation_combo = combo_box("relationCombo", "How they relate to the school")
         for relation in Relationship:
             self.relation_combo.addItem(relation.label, relation.value)
-        self.address_edit = QPlainTextEdit()
-        self.address_edit.setObjectName("addressEdit")
-        self.address_edit.setAccessibleName("Address")
-        self.address_edit.setTabChangesFocus(True)
+        self.address_edit = text_edit("addressEdit", "Address")
         self.address_edit.setFixedHeight(70)
-        self.email_edit = self._line("emailEdit", "Email address")
-        self.phone_edit = self._line("phoneEdit", "Phone number")
-        self.role_combo = QComboBox()
-        self.role_combo.setObjectName("caseRoleCombo")
-        self.role_combo.setAccessibleName("Their part in the case")
-        self.role_combo.setEditable(True)
-        self.role_combo.addItems(CASE_ROLES)
+        self.email_edit = line_edit("emailEdit", "Email address")
+        self.phone_edit = line_edit("phoneEdit", "Phone number")
+        self.role_combo = case_role_combo()
         self.duplicate_note = QLabel()
         self.duplicate_note.setObjectName("duplicateNote")
         self.duplicate_note.setWordWrap(True)
@@ -254,10 +243,7 @@ class PersonFormDialog(QDialog):
         self.save_anyway_button.setObjectName("saveAnywayButton")
         for button in (self.use_existing_button, self.save_anyway_button):
             button.setAutoDefault(False)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("buttonBox")
+        self.buttons = save_cancel_buttons(self)
         form = QFormLayout()
         form.addRow("&First name:", self.given_edit)
         form.addRow("&Last name:", self.family_edit)
@@ -296,20 +282,11 @@ class PersonFormDialog(QDialog):
             words = typed.split()
             self.given_edit.setText(" ".join(words[:-1]) if len(words) > 1 else "")
             self.family_edit.setText(words[-1])
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.use_existing_button.clicked.connect(self._use_existing)
         self.save_anyway_button.clicked.connect(self._save_anyway)
         self.duplicates.itemActivated.connect(lambda _item: self._use_existing())
         self.resize(560, 420)
         self.given_edit.setFocus()
-
-    @staticmethod
-    def _line(name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        return edit
 
     def role(self) -> str:
         return self.role_combo.currentText()
@@ -328,39 +305,23 @@ class PersonFormDialog(QDialog):
             run = partial(_create, values, allow)
         else:
             run = partial(_update, self.person.id, values)
-        self.buttons.setEnabled(False)
-        WriteOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._saved,
-            failure=self._refused,
-            done=lambda: self.buttons.setEnabled(True),
-            progress="Saving the person",
-            changes=(Change.CASES,),
-        ).start()
-
-    def _saved(self, row: PersonRow) -> None:
-        self.saved = row
-        super().accept()
+        self._save(run, "Saving the person", hold=self.buttons)
 
     def _refused(self, exc: BaseException) -> None:
         if isinstance(exc, PossibleDuplicate):
             self._offer(exc.candidates)
             return
-        Messenger.error(self, exc, self.windowTitle())
-        if isinstance(exc, ValidationError):
-            fields = {
-                "given_name": self.given_edit,
-                "family_name": self.family_edit,
-                "relation": self.relation_combo,
-                "address": self.address_edit,
-                "email": self.email_edit,
-                "phone": self.phone_edit,
-            }
-            widget = fields.get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
+        super()._refused(exc)
+
+    def _fields(self) -> dict[str, QWidget]:
+        return {
+            "given_name": self.given_edit,
+            "family_name": self.family_edit,
+            "relation": self.relation_combo,
+            "address": self.address_edit,
+            "email": self.email_edit,
+            "phone": self.phone_edit,
+        }
 
     def _offer(self, candidates: tuple[PersonRow, ...]) -> None:
         """Show who may already be this person, and let the person adding choose."""

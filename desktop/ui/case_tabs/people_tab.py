@@ -10,19 +10,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
 )
 
 from desktop.domain.roles import Operation
@@ -31,10 +21,22 @@ from desktop.services.case_people import CasePeople
 from desktop.services.person_rows import PersonRow
 from desktop.services.session import UserSession
 from desktop.services.trust import SchoolInfo
+from desktop.ui.case_tabs.common import (
+    CaseTab,
+    button_row,
+    chain_tab_order,
+    detail_pane,
+    list_table,
+    make_button,
+    restore_selection,
+    row_at,
+    stack,
+    vertical_split,
+)
 from desktop.ui.case_tabs.people_dialogs import PersonFormDialog, PersonSearchDialog, describe
 from desktop.ui.case_tabs.pupil_dialogs import LinkPupilDialog, RolesDialog
 from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, Job, Latest, ReadOp, WriteOp
+from desktop.ui.operations import Change, Job, WriteOp
 
 SUBJECT = "Subject of the case"
 NAME, PART, RELATION, PUPILS, ROLES = range(5)
@@ -77,77 +79,44 @@ def _add_to_case(case_id: int, person_id: int, role: str, job: Job):
     )
 
 
-class PeopleTab(QWidget):
+class PeopleTab(CaseTab):
     title = "&People"
-    changed = Signal()
-    loaded = Signal()  # after each reload has filled the table
     HEADERS = ("Name", "Part in the case", "Relationship", "Pupils", "Voluntary roles")
 
     def __init__(self, session: UserSession, case_id: int, parent=None):
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.setObjectName("peopleTab")
+        super().__init__(session, case_id, "peopleTab", parent)
         self.people: CasePeople | None = None
         self.rows: list[tuple[PersonRow, str]] = []  # (person, part in the case)
         self.schools: list[SchoolInfo] = []
-        self._latest = Latest()
-        self._build()
-        self._connect_signals()
-        self._update_buttons()
-        self.reload()
+        self._start()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.add_button = self._button("addPersonButton", "A&dd person…", "Add someone on file")
-        self.new_button = self._button("newPersonButton", "&New person…", "Add a new person")
-        self.edit_button = self._button("editPersonButton", "Edit detai&ls…", "Correct details")
-        self.remove_button = self._button(
+        self.add_button = make_button("addPersonButton", "A&dd person…", "Add someone on file")
+        self.new_button = make_button("newPersonButton", "&New person…", "Add a new person")
+        self.edit_button = make_button("editPersonButton", "Edit detai&ls…", "Correct details")
+        self.remove_button = make_button(
             "removePersonButton", "Re&move from case", "Take the selected person out of the case"
         )
-        self.pupil_button = self._button("linkPupilButton", "Link p&upil…", "Link a pupil")
-        self.roles_button = self._button("rolesButton", "Voluntary &roles…", "Voluntary roles")
-        self.merge_button = self._button(
+        self.pupil_button = make_button("linkPupilButton", "Link p&upil…", "Link a pupil")
+        self.roles_button = make_button("rolesButton", "Voluntary &roles…", "Voluntary roles")
+        self.merge_button = make_button(
             "mergeButton", "Mer&ge…", "Merge another record of this person into this one"
         )
         self.pupils_line = QLabel()
         self.pupils_line.setObjectName("pupilsLine")
         self.pupils_line.setWordWrap(True)
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("peopleTable")
-        self.table.setAccessibleName("People in this case")
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PUPILS, QHeaderView.ResizeMode.Stretch)
-        self.detail = QPlainTextEdit()
-        self.detail.setObjectName("personDetail")
-        self.detail.setAccessibleName("The selected person in full")
-        self.detail.setReadOnly(True)
-        self.detail.setTabChangesFocus(True)
-        top = QHBoxLayout()
-        for button in (self.add_button, self.new_button, self.edit_button, self.remove_button):
-            top.addWidget(button)
-        top.addStretch(1)
-        for button in (self.pupil_button, self.roles_button, self.merge_button):
-            top.addWidget(button)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setObjectName("peopleSplitter")
-        split.addWidget(self.table)
-        split.addWidget(self.detail)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.pupils_line)
-        layout.addWidget(split, 1)
-        order = [
+        self.table = list_table("peopleTable", "People in this case", self.HEADERS, PUPILS)
+        self.detail = detail_pane("personDetail", "The selected person in full")
+        top = button_row(
+            self.pupil_button,
+            self.roles_button,
+            self.merge_button,
+            lead=(self.add_button, self.new_button, self.edit_button, self.remove_button),
+        )
+        split = vertical_split("peopleSplitter", (self.table, 1), (self.detail, 1))
+        stack(self, top, self.pupils_line, main=split)
+        chain_tab_order(
             self.add_button,
             self.new_button,
             self.edit_button,
@@ -157,15 +126,7 @@ class PeopleTab(QWidget):
             self.merge_button,
             self.table,
             self.detail,
-        ]
-        for first, second in zip(order, order[1:], strict=False):
-            QWidget.setTabOrder(first, second)
-
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        return button
+        )
 
     def _connect_signals(self) -> None:
         self.add_button.clicked.connect(self.add_person)
@@ -186,14 +147,7 @@ class PeopleTab(QWidget):
             found = case_people.case_people(job.session, case_id=case_id)
             return found, trust.list_schools(job.session)
 
-        ReadOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._show,
-            latest=self._latest,
-            progress="Reading the people in the case",
-        ).start()
+        self._read(run, "Reading the people in the case")
 
     def _show(self, result: tuple[CasePeople, list[SchoolInfo]]) -> None:
         keep = self.current_person()
@@ -221,19 +175,19 @@ class PeopleTab(QWidget):
             else f"No pupils are linked to {self.people.subject.full_name} yet: link them, so "
             "their education is kept in mind."
         )
-        again = [i for i, (p, _) in enumerate(self.rows) if keep and p.id == keep.id]
-        self.table.setCurrentCell(again[0] if again else 0, NAME)
+        keys = [p.id for p, _ in self.rows]
+        restore_selection(self.table, keys, None if keep is None else keep.id, column=NAME)
         self._selection_changed()
         self.loaded.emit()
 
     def current_person(self) -> PersonRow | None:
-        number = self.table.currentRow()
-        return self.rows[number][0] if 0 <= number < len(self.rows) else None
+        row = row_at(self.table, self.rows)
+        return None if row is None else row[0]
 
     def _selection_changed(self) -> None:
-        number = self.table.currentRow()
-        if 0 <= number < len(self.rows):
-            self.detail.setPlainText(details_text(*self.rows[number]))
+        row = row_at(self.table, self.rows)
+        if row is not None:
+            self.detail.setPlainText(details_text(*row))
         else:
             self.detail.clear()
         self._update_buttons()
@@ -250,20 +204,6 @@ class PeopleTab(QWidget):
         self.remove_button.setEnabled(chosen and not is_subject)
 
     # -- actions ----------------------------------------------------------------------------
-    def _open(self, dialog, saved) -> None:
-        dialog.accepted.connect(lambda: saved(dialog))
-        dialog.finished.connect(self._back_from_dialog)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    def _back_from_dialog(self) -> None:
-        self.window().activateWindow()
-        self.table.setFocus()
-
-    def _saved(self, _result=None) -> None:
-        self.reload()
-        self.changed.emit()
-
     def add_person(self) -> None:
         if not self.add_button.isEnabled():
             return
@@ -302,7 +242,7 @@ class PeopleTab(QWidget):
     def edit_person(self) -> None:
         person = self.current_person()
         if person is not None and self.edit_button.isEnabled():
-            self._open(PersonFormDialog(self.session, person, parent=self), self._saved)
+            self._open(PersonFormDialog(self.session, person, parent=self))
 
     def remove_person(self) -> None:
         person = self.current_person()
@@ -329,12 +269,12 @@ class PeopleTab(QWidget):
     def link_pupil(self) -> None:
         person = self.current_person()
         if person is not None and self.pupil_button.isEnabled():
-            self._open(LinkPupilDialog(self.session, person, self.schools, self), self._saved)
+            self._open(LinkPupilDialog(self.session, person, self.schools, self))
 
     def set_roles(self) -> None:
         person = self.current_person()
         if person is not None and self.roles_button.isEnabled():
-            self._open(RolesDialog(self.session, person, self.schools, self), self._saved)
+            self._open(RolesDialog(self.session, person, self.schools, self))
 
     def merge(self) -> None:
         keep = self.current_person()

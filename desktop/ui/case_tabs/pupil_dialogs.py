@@ -12,12 +12,9 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QRadioButton,
@@ -26,25 +23,31 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.people import Relationship, VoluntaryRole
-from desktop.errors import ValidationError
 from desktop.services import case_people
 from desktop.services.case_people import NewPupil, PupilRow
 from desktop.services.person_rows import PersonRow
 from desktop.services.session import UserSession
 from desktop.services.trust import SchoolInfo
-from desktop.ui.case_tabs.people_dialogs import MIN_SEARCH, SEARCH_DELAY_MS, ok_buttons
+from desktop.ui.case_tabs.people_dialogs import MIN_SEARCH, SEARCH_DELAY_MS
+from desktop.ui.dialog_parts import (
+    SavingDialog,
+    combo_box,
+    line_edit,
+    ok_buttons,
+    save_cancel_buttons,
+)
 from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, Latest, ReadOp, WriteOp
+from desktop.ui.operations import Latest, ReadOp
 
 
-class LinkPupilDialog(QDialog):
+class LinkPupilDialog(SavingDialog):
     """Link a person to a pupil already on file, or to a new pupil at one of the schools."""
 
     def __init__(
         self, session: UserSession, person: PersonRow, schools: list[SchoolInfo], parent=None
     ):
-        super().__init__(parent)
-        self.session, self.person = session, person
+        super().__init__(session, parent)
+        self.person = person
         self.setObjectName("linkPupilDialog")
         self.setWindowTitle(f"Link a pupil to {person.full_name}")
         self._latest = Latest()
@@ -55,30 +58,21 @@ class LinkPupilDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.existing_radio)
         group.addButton(self.new_radio)
-        self.search_edit = QLineEdit()
-        self.search_edit.setObjectName("pupilSearchEdit")
-        self.search_edit.setAccessibleName("Pupil's name to look for")
+        self.search_edit = line_edit("pupilSearchEdit", "Pupil's name to look for")
         self.results = QListWidget()
         self.results.setObjectName("pupilResults")
         self.results.setAccessibleName("Pupils found")
-        self.given_edit = QLineEdit()
-        self.given_edit.setObjectName("pupilGivenEdit")
-        self.given_edit.setAccessibleName("Pupil's first name")
-        self.family_edit = QLineEdit(person.family_name)
-        self.family_edit.setObjectName("pupilFamilyEdit")
-        self.family_edit.setAccessibleName("Pupil's last name")
-        self.school_combo = QComboBox()
-        self.school_combo.setObjectName("pupilSchoolCombo")
-        self.school_combo.setAccessibleName("Pupil's school")
+        self.given_edit = line_edit("pupilGivenEdit", "Pupil's first name")
+        self.family_edit = line_edit(
+            "pupilFamilyEdit", "Pupil's last name", text=person.family_name
+        )
+        self.school_combo = combo_box("pupilSchoolCombo", "Pupil's school")
         for school in schools:
             self.school_combo.addItem(school.name, school.id)
-        self.year_edit = QLineEdit()
-        self.year_edit.setObjectName("yearGroupEdit")
-        self.year_edit.setAccessibleName("Year group")
-        self.year_edit.setPlaceholderText("e.g. Year 4")
-        self.relation_combo = QComboBox()
-        self.relation_combo.setObjectName("pupilRelationCombo")
-        self.relation_combo.setAccessibleName("How the person is related to the pupil")
+        self.year_edit = line_edit("yearGroupEdit", "Year group", placeholder="e.g. Year 4")
+        self.relation_combo = combo_box(
+            "pupilRelationCombo", "How the person is related to the pupil"
+        )
         for relation in Relationship:
             if relation is not Relationship.VISITOR:
                 self.relation_combo.addItem(relation.label, relation.value)
@@ -167,40 +161,31 @@ class LinkPupilDialog(QDialog):
                 self.year_edit.text(),
             )
         person_id, relation = self.person.id, self.relation_combo.currentData()
-        self.buttons.setEnabled(False)
-        WriteOp(
-            parent=self,
-            session=self.session,
-            run=lambda job: case_people.link_pupil(
+        self._save(
+            lambda job: case_people.link_pupil(
                 job.session, person_id=person_id, pupil=pupil, relation=relation
             ),
-            success=lambda _link: super(LinkPupilDialog, self).accept(),
-            failure=self._refused,
-            done=lambda: self.buttons.setEnabled(True),
-            progress="Linking the pupil",
-            changes=(Change.CASES,),
-        ).start()
+            "Linking the pupil",
+            hold=self.buttons,
+        )
 
-    def _refused(self, exc: BaseException) -> None:
-        Messenger.error(self, exc, self.windowTitle())
-        fields = {
+    def _fields(self) -> dict[str, QWidget]:
+        return {
             "pupil_given_name": self.given_edit,
             "pupil_family_name": self.family_edit,
             "year_group": self.year_edit,
             "school": self.school_combo,
         }
-        if isinstance(exc, ValidationError) and exc.field in fields:
-            fields[exc.field].setFocus()
 
 
-class RolesDialog(QDialog):
+class RolesDialog(SavingDialog):
     """The voluntary roles a person holds (a governor or PTA member stays a parent in scope)."""
 
     def __init__(
         self, session: UserSession, person: PersonRow, schools: list[SchoolInfo], parent=None
     ):
-        super().__init__(parent)
-        self.session, self.person = session, person
+        super().__init__(session, parent)
+        self.person = person
         self.setObjectName("rolesDialog")
         self.setWindowTitle(f"Voluntary roles of {person.full_name}")
         note = QLabel(
@@ -214,9 +199,7 @@ class RolesDialog(QDialog):
         for row, role in enumerate(VoluntaryRole):
             box = QCheckBox(role.label)
             box.setObjectName(f"role_{role.value}")
-            combo = QComboBox()
-            combo.setObjectName(f"roleSchool_{role.value}")
-            combo.setAccessibleName(f"School for {role.label}")
+            combo = combo_box(f"roleSchool_{role.value}", f"School for {role.label}")
             combo.addItem("Trust-wide or not at one school", None)
             for school in schools:
                 combo.addItem(school.name, school.id)
@@ -229,16 +212,11 @@ class RolesDialog(QDialog):
             grid.addWidget(box, row, 0)
             grid.addWidget(combo, row, 1)
             self.boxes[role.value] = (box, combo)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("buttonBox")
+        self.buttons = save_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(grid)
         layout.addWidget(self.buttons)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
     def chosen(self) -> list[tuple[str, int | None]]:
         return [
@@ -249,16 +227,10 @@ class RolesDialog(QDialog):
 
     def accept(self) -> None:
         person_id, roles = self.person.id, self.chosen()
-        self.buttons.setEnabled(False)
-        WriteOp(
-            parent=self,
-            session=self.session,
-            run=lambda job: case_people.set_voluntary_roles(
+        self._save(
+            lambda job: case_people.set_voluntary_roles(
                 job.session, person_id=person_id, roles=roles
             ),
-            success=lambda _row: super(RolesDialog, self).accept(),
-            failure=lambda exc: Messenger.error(self, exc, self.windowTitle()),
-            done=lambda: self.buttons.setEnabled(True),
-            progress="Saving the roles",
-            changes=(Change.CASES,),
-        ).start()
+            "Saving the roles",
+            hold=self.buttons,
+        )

@@ -8,23 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,12 +24,29 @@ from PySide6.QtWidgets import (
 from desktop.dates import format_date, uk_today
 from desktop.domain.roles import Operation
 from desktop.domain.tasks import MAX_TITLE_LENGTH
-from desktop.errors import ValidationError
 from desktop.services import tasks
 from desktop.services.session import UserSession
 from desktop.services.tasks import OwnerRow, TaskRow
+from desktop.ui.case_tabs.common import (
+    CaseTab,
+    button_row,
+    chain_tab_order,
+    empty_note,
+    list_table,
+    make_button,
+    restore_selection,
+    row_at,
+    stack,
+)
+from desktop.ui.dialog_parts import (
+    SavingDialog,
+    combo_box,
+    line_edit,
+    save_cancel_buttons,
+    text_edit,
+)
 from desktop.ui.messages import Messenger
-from desktop.ui.operations import Change, Latest, ReadOp, WriteOp
+from desktop.ui.operations import Change, WriteOp
 
 OVERDUE = "Overdue"
 OVERDUE_RED = QColor(178, 34, 34)  # firebrick: readable on white, and the word says it too
@@ -55,7 +63,7 @@ def to_qdate(value: dt.date) -> QDate:
     return QDate(value.year, value.month, value.day)
 
 
-class TaskDialog(QDialog):
+class TaskDialog(SavingDialog):
     """Add a task (`task=None`) or change one; saves itself on Save and stays open if the
     service refuses, with the focus on what to fix."""
 
@@ -67,16 +75,17 @@ class TaskDialog(QDialog):
         task: TaskRow | None = None,
         parent=None,
     ):
-        super().__init__(parent)
-        self.session, self.case_id, self.task = session, case_id, task
+        super().__init__(session, parent)
+        self.case_id, self.task = case_id, task
         self.saved: TaskRow | None = None
         self.setObjectName("taskDialog")
         self.setWindowTitle("Change a task" if task else "Add a task")
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("taskTitleEdit")
-        self.title_edit.setAccessibleName("What is to be done")
+        self.title_edit = line_edit(
+            "taskTitleEdit",
+            "What is to be done",
+            placeholder="e.g. Ring Mrs Khan back about the meeting",
+        )
         self.title_edit.setMaxLength(MAX_TITLE_LENGTH)
-        self.title_edit.setPlaceholderText("e.g. Ring Mrs Khan back about the meeting")
         self.due_edit = QDateEdit()
         self.due_edit.setObjectName("taskDueEdit")
         self.due_edit.setAccessibleName("Due date")
@@ -85,20 +94,12 @@ class TaskDialog(QDialog):
         self.due_edit.setDate(to_qdate(uk_today() + dt.timedelta(days=7)))
         self.no_due_box = QCheckBox("&No due date")
         self.no_due_box.setObjectName("noDueDateBox")
-        self.owner_combo = QComboBox()
-        self.owner_combo.setObjectName("taskOwnerCombo")
-        self.owner_combo.setAccessibleName("Whose task it is")
+        self.owner_combo = combo_box("taskOwnerCombo", "Whose task it is")
         self.owner_combo.addItem("Nobody yet", None)
         for owner in owners:
             self.owner_combo.addItem(f"{owner.full_name} ({owner.role})", owner.id)
-        self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setObjectName("taskNotesEdit")
-        self.notes_edit.setAccessibleName("Notes")
-        self.notes_edit.setTabChangesFocus(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("buttonBox")
+        self.notes_edit = text_edit("taskNotesEdit", "Notes")
+        self.buttons = save_cancel_buttons(self)
         due_row = QHBoxLayout()
         due_row.addWidget(self.due_edit)
         due_row.addWidget(self.no_due_box)
@@ -127,8 +128,6 @@ class TaskDialog(QDialog):
             self.notes_edit.setPlainText(task.notes)
         self.due_edit.setEnabled(not self.no_due_box.isChecked())
         self.no_due_box.toggled.connect(lambda on: self.due_edit.setEnabled(not on))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.resize(520, 320)
         self.title_edit.setFocus()
 
@@ -166,103 +165,53 @@ class TaskDialog(QDialog):
                     notes=notes,
                 )
 
-        self.buttons.setEnabled(False)
-        WriteOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._saved,
-            failure=self._refused,
-            done=lambda: self.buttons.setEnabled(True),
-            progress="Saving the task",
-            changes=(Change.CASES,),
-        ).start()
+        self._save(run, "Saving the task", hold=self.buttons)
 
-    def _saved(self, row: TaskRow) -> None:
-        self.saved = row
-        super().accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        Messenger.error(self, exc, self.windowTitle())
-        if isinstance(exc, ValidationError):
-            fields = {
-                "title": self.title_edit,
-                "due_on": self.due_edit,
-                "owner": self.owner_combo,
-                "notes": self.notes_edit,
-            }
-            widget = fields.get(exc.field or "")
-            if widget is not None:
-                widget.setFocus()
+    def _fields(self) -> dict[str, QWidget]:
+        return {
+            "title": self.title_edit,
+            "due_on": self.due_edit,
+            "owner": self.owner_combo,
+            "notes": self.notes_edit,
+        }
 
 
-class TasksTab(QWidget):
+class TasksTab(CaseTab):
     title = "&Tasks"
-    changed = Signal()
-    loaded = Signal()  # after each reload has filled the table
     HEADERS = ("Done", "Task", "Due", "Owner", "Status")
 
     def __init__(self, session: UserSession, case_id: int, parent=None):
-        super().__init__(parent)
-        self.session, self.case_id = session, case_id
-        self.setObjectName("tasksTab")
+        super().__init__(session, case_id, "tasksTab", parent)
         self.tasks: list[TaskRow] = []
         self.owners: list[OwnerRow] = []
-        self._latest = Latest()
         self._filling = False
         self._ready = False  # until the first read, the owners to offer are not known
-        self._build()
-        self._connect_signals()
-        self._update_buttons()
-        self.reload()
+        self._start()
 
     # -- layout -----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.add_button = QPushButton("&New task…")
-        self.add_button.setObjectName("addTaskButton")
-        self.add_button.setAccessibleName("Add a task")
-        self.edit_button = QPushButton("Chan&ge…")
-        self.edit_button.setObjectName("editTaskButton")
-        self.edit_button.setAccessibleName("Change the selected task")
-        self.edit_button.setToolTip("Change the selected task (Enter)")
-        self.done_button = QPushButton("Mark &done")
-        self.done_button.setObjectName("doneTaskButton")
-        self.done_button.setAccessibleName("Mark the selected task done or not done")
-        self.done_button.setToolTip("Tick the selected task done, or not done (Space)")
+        self.add_button = make_button("addTaskButton", "&New task…", "Add a task")
+        self.edit_button = make_button(
+            "editTaskButton",
+            "Chan&ge…",
+            "Change the selected task",
+            "Change the selected task (Enter)",
+        )
+        self.done_button = make_button(
+            "doneTaskButton",
+            "Mark &done",
+            "Mark the selected task done or not done",
+            "Tick the selected task done, or not done (Space)",
+        )
         self.summary = QLabel()
         self.summary.setObjectName("tasksSummary")
-        self.table = QTableWidget(0, len(self.HEADERS))
-        self.table.setObjectName("tasksTable")
-        self.table.setAccessibleName("Tasks on this case")
-        self.table.setHorizontalHeaderLabels(self.HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
-        self.empty_note = QLabel(
+        self.table = list_table("tasksTable", "Tasks on this case", self.HEADERS, TITLE)
+        self.empty_note = empty_note(
             "No tasks yet. Add the follow-ups this case needs, with a due date."
         )
-        self.empty_note.setObjectName("emptyNote")
-        self.empty_note.setWordWrap(True)
-        self.empty_note.hide()
-        bar = QHBoxLayout()
-        bar.addWidget(self.summary)
-        bar.addStretch(1)
-        for button in (self.add_button, self.edit_button, self.done_button):
-            bar.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.empty_note)
-        layout.addWidget(self.table, 1)
-        QWidget.setTabOrder(self.add_button, self.edit_button)
-        QWidget.setTabOrder(self.edit_button, self.done_button)
-        QWidget.setTabOrder(self.done_button, self.table)
+        bar = button_row(self.add_button, self.edit_button, self.done_button, lead=(self.summary,))
+        stack(self, bar, self.empty_note, main=self.table)
+        chain_tab_order(self.add_button, self.edit_button, self.done_button, self.table)
 
     def _connect_signals(self) -> None:
         self.add_button.clicked.connect(self.add_task)
@@ -283,14 +232,7 @@ class TasksTab(QWidget):
             rows = tasks.list_tasks(job.session, case_id=case_id)
             return rows, tasks.list_possible_owners(job.session, case_id=case_id)
 
-        ReadOp(
-            parent=self,
-            session=self.session,
-            run=run,
-            success=self._show,
-            latest=self._latest,
-            progress="Reading the tasks",
-        ).start()
+        self._read(run, "Reading the tasks")
 
     def _show(self, result: tuple[list[TaskRow], list[OwnerRow]]) -> None:
         keep = self.current_task()
@@ -308,9 +250,8 @@ class TasksTab(QWidget):
         words = f"{open_count} to do" + (f", {late} overdue" if late else "")
         self.summary.setText(words if self.tasks else "")
         self.empty_note.setVisible(not self.tasks)
-        again = [i for i, t in enumerate(self.tasks) if keep and t.id == keep.id]
-        if again or self.tasks:
-            self.table.setCurrentCell(again[0] if again else 0, TITLE)
+        keys = [t.id for t in self.tasks]
+        restore_selection(self.table, keys, None if keep is None else keep.id, column=TITLE)
         self._update_buttons()
         self.loaded.emit()
 
@@ -344,8 +285,7 @@ class TasksTab(QWidget):
             self.table.setItem(row, column, item)
 
     def current_task(self) -> TaskRow | None:
-        row = self.table.currentRow()
-        return self.tasks[row] if 0 <= row < len(self.tasks) else None
+        return row_at(self.table, self.tasks)
 
     def _update_buttons(self) -> None:
         editable = self._ready and self.session.can(Operation.EDIT_CASES)
@@ -365,20 +305,6 @@ class TasksTab(QWidget):
         if task is not None and self.edit_button.isEnabled():
             self._open(TaskDialog(self.session, self.case_id, self.owners, task, self))
 
-    def _open(self, dialog: TaskDialog) -> None:
-        dialog.accepted.connect(self._saved)
-        dialog.finished.connect(self._back_from_dialog)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    def _back_from_dialog(self) -> None:
-        self.window().activateWindow()
-        self.table.setFocus()
-
-    def _saved(self) -> None:
-        self.reload()
-        self.changed.emit()
-
     def _item_changed(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != DONE or not (0 <= item.row() < len(self.tasks)):
             return
@@ -396,7 +322,7 @@ class TasksTab(QWidget):
             parent=self,
             session=self.session,
             run=lambda job: tasks.complete_task(job.session, task_id=task_id, done=done),
-            success=lambda _row: self._saved(),
+            success=self._saved,
             failure=self._refused,
             progress="Saving the task",
             changes=(Change.CASES,),
