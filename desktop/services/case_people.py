@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.dates import utc_now
 from desktop.domain.names import best_matches
-from desktop.domain.people import Relationship, VoluntaryRole
+from desktop.domain.people import Relationship, VoluntaryRole, clean_pupil
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_line
 from desktop.errors import NotFound, ValidationError
@@ -171,15 +171,7 @@ def _relation(value: str) -> str:
 
 
 def _new_pupil(session: UserSession, db: Session, pupil: NewPupil) -> Pupil:
-    given = clean_line(
-        pupil.given_name, field="pupil_given_name", label="The pupil's first name", max_length=100
-    )
-    family = clean_line(
-        pupil.family_name, field="pupil_family_name", label="The pupil's last name", max_length=100
-    )
-    year = clean_line(
-        pupil.year_group, field="year_group", label="The year group", max_length=20, required=False
-    )
+    given, family, year = clean_pupil(pupil.given_name, pupil.family_name, pupil.year_group)
     scope.require_schools(
         session.actor, [pupil.school_id], "You can only add pupils at your own schools."
     )

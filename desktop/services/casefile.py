@@ -20,6 +20,7 @@ from desktop.dates import UK, uk_today, utc_now
 from desktop.domain.cases import CaseStatus, stage_label
 from desktop.domain.chronology import EventKind
 from desktop.domain.incidents import check_incident
+from desktop.domain.people import clean_pupil
 from desktop.domain.restrictions import (
     RestrictionFacts,
     RestrictionKind,
@@ -53,7 +54,6 @@ IN_FORCE = (RestrictionState.PROVISIONAL.value, RestrictionState.ACTIVE.value)
 MAX_REASON_LENGTH = 2000
 MAX_SUMMARY_LENGTH = 300  # the chronology's summary column
 MAX_LOCATION_LENGTH = 200
-MAX_YEAR_GROUP_LENGTH = 20
 PUPIL_NOT_FOUND = "There is no such pupil at your schools."
 
 
@@ -364,18 +364,8 @@ def _aware(when: dt.datetime) -> dt.datetime:
 
 
 def _check_pupil(session: UserSession, pupil: NewPupil) -> NewPupil:
-    given = clean_line(
-        pupil.given_name, field="pupils", label="The pupil's first name", max_length=100
-    )
-    family = clean_line(
-        pupil.family_name, field="pupils", label="The pupil's last name", max_length=100
-    )
-    year = clean_line(
-        pupil.year_group,
-        field="pupils",
-        label="The year group",
-        max_length=MAX_YEAR_GROUP_LENGTH,
-        required=False,
+    given, family, year = clean_pupil(
+        pupil.given_name, pupil.family_name, pupil.year_group, fields=("pupils",) * 3
     )
     scope.require_schools(
         session.actor, [pupil.school_id], "You can only add pupils at your own schools."
