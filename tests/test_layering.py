@@ -157,6 +157,8 @@ def test_services_see_the_store_seam_not_the_file_store() -> None:
                 "desktop.storage.rekeying",
                 "desktop.storage.frontdesk",
                 "desktop.storage.filelock",
+                "desktop.storage.atomic",
+                "desktop.storage.keyfile_shape",
             ),
         )
         == []

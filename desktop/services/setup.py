@@ -21,6 +21,7 @@ from desktop.services import audit, frontdesk
 from desktop.services.session import AUDIT_KEYS_INFO, UserSession
 from desktop.services.store import actor_for, grants_for, signer_id_for
 from desktop.storage import migrate
+from desktop.storage.atomic import write_atomically
 from desktop.storage.engine import configure_new_database, make_engine, session_factory, writing
 from desktop.storage.filestore import lock_path_for, open_store
 from desktop.storage.frontdesk import encode, front_desk_path_for
@@ -32,7 +33,6 @@ from desktop.storage.keyvault import (
     keys_path_for,
     new_database_key,
     parse_recovery_key,
-    write_atomically,
 )
 from desktop.storage.models import BehaviourCategory, School, StoreMeta, Trust, User
 from desktop.storage.store import AUDIT_HEAD_INFO, STORE_ID_KEY, AuditKeys

@@ -30,6 +30,7 @@ from desktop.errors import (
     WrongPassword,
 )
 from desktop.storage import frontdesk, migrate, rekeying
+from desktop.storage.atomic import discard_leftovers, write_atomically
 from desktop.storage.engine import (
     SQLITE_HEADER,
     WRITE_OPTION,
@@ -43,9 +44,7 @@ from desktop.storage.keyvault import (
     KeyFile,
     Keys,
     Opened,
-    discard_leftovers,
     keys_path_for,
-    write_atomically,
 )
 from desktop.storage.models import StoreMeta
 from desktop.storage.store import (
@@ -87,6 +86,7 @@ class EncryptedFileStore(Store):
         self._lock_path = lock_path_for(path)
         self._opened: Opened | None = opened
         self._epoch = keyfile.epoch
+        self._keys_seen: tuple[int, int, int] | None = None
         self._integrity = keyfile.verify(opened.keys)
         self._slot_names = _slot_names(keyfile)
 
@@ -228,7 +228,17 @@ class EncryptedFileStore(Store):
     # -- following a re-key made by another copy ---------------------------------------------
     def _follow_rekey(self, keyfile: KeyFile | None) -> None:
         if keyfile is None:
+            # A read checks the key file only when it has changed on disk since last seen
+            # (every write rewrites it, so this is how another copy's re-key is noticed).
+            try:
+                stat = self._keys_path.stat()
+                seen: tuple[int, int, int] | None = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            except FileNotFoundError:
+                seen = None  # the load below says the key file is missing
+            if seen is not None and seen == self._keys_seen:
+                return
             keyfile = KeyFile.load(self._keys_path)
+            self._keys_seen = seen
         if keyfile.epoch == self._epoch:
             return
         if self._opened is None:

@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import math
-import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -33,6 +32,7 @@ from cryptography.exceptions import InvalidTag
 from desktop.errors import StoreDamaged, StoreMissing, WrongPassword, WrongRecoveryKey
 from desktop.paths import keys_file_for
 from desktop.storage import keycrypto as kc
+from desktop.storage.atomic import write_atomically
 from desktop.storage.keycrypto import (
     DEFAULT_KDF,
     RECOVERY_KEY_BYTES,
@@ -41,14 +41,18 @@ from desktop.storage.keycrypto import (
     format_recovery_key,
     parse_recovery_key,
 )
+from desktop.storage.keyfile_shape import (
+    AUDIT,
+    CASES,
+    FORMAT,
+    FRONT_DESK,
+    GRANTS,
+    VERSION,
+    check_structure,
+)
 
-FORMAT = "casebook-keys"
-VERSION = 2
 RECOVERY_SLOT = "recovery"
 MAX_STRANGER_RECORDS = 100  # failed sign-ins kept for usernames that have no slot
-CASES, FRONT_DESK, AUDIT = "cases", "front_desk", "audit"
-GRANTS = (CASES, FRONT_DESK, AUDIT)
-_KINDS = ("password", "recovery", "device")
 
 keys_path_for = keys_file_for
 new_database_key = kc.new_key
@@ -60,11 +64,6 @@ __all__ = [
     "format_recovery_key",
     "parse_recovery_key",
 ]
-
-_EARLY_VERSION = (
-    "This case store was made by an early test version of Casebook, whose key file this "
-    "version cannot read. Make a new case store, or ask your IT support."
-)
 
 
 def signer_key(audit_key: bytes, signer_id: str) -> bytes:
@@ -155,60 +154,6 @@ class Integrity:
         return self.header_ok and not self.bad_slots
 
 
-def _check_structure(data: Any) -> None:
-    """Refuse anything but a well-formed key file, so later code can trust its shape."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ValueError("not a key file")
-    version = data.get("version")
-    if not isinstance(version, int):
-        raise ValueError("no version")
-    if version > VERSION:
-        raise StoreDamaged(
-            "This case store was made by a newer version of Casebook. Update Casebook."
-        )
-    if version < VERSION:
-        raise StoreDamaged(_EARLY_VERSION)
-    if not isinstance(data.get("store_id"), str) or not isinstance(data.get("slots"), dict):
-        raise ValueError("no store id or slots")
-    if not isinstance(data.get("epoch"), int):
-        raise ValueError("no epoch")
-    kc.unb64(data["lookup_salt"])
-    for slot_id, slot in data["slots"].items():
-        if not isinstance(slot_id, str) or not isinstance(slot, dict):
-            raise ValueError("bad slot")
-        if slot.get("kind") not in _KINDS:
-            raise ValueError("bad slot kind")
-        kc.unb64(slot["public"])
-        if not all(isinstance(slot["box"].get(k), str) for k in ("epk", "nonce", "ct")):
-            raise ValueError("bad box")
-        if not isinstance(slot.get("grants"), list) or not set(slot["grants"]) <= set(GRANTS):
-            raise ValueError("bad grants")
-        _check_kdf(slot["kdf"])
-    throttle = data.setdefault("throttle", {})
-    if not isinstance(throttle, dict) or not all(
-        isinstance(v, dict)
-        and isinstance(v.get("failures", 0), int)
-        and isinstance(v.get("last", 0.0), int | float)
-        for v in throttle.values()
-    ):
-        raise ValueError("bad throttle")
-
-
-def _check_kdf(kdf: Any) -> None:
-    if not isinstance(kdf, dict):
-        raise ValueError("bad kdf")
-    kc.unb64(kdf["salt"])
-    if kdf.get("name") == "argon2id":
-        for name in ("time_cost", "memory_kib", "parallelism"):
-            value, top = kdf.get(name), getattr(kc.MAX_KDF, name)
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= top:
-                raise ValueError("bad kdf cost")
-        if kdf["memory_kib"] < 8 * kdf["parallelism"]:
-            raise ValueError("bad kdf memory")
-    elif kdf.get("name") != "hkdf-sha256":
-        raise ValueError("unknown kdf")
-
-
 class KeyFile:
     """The slots of one store, loaded from and saved atomically to `<store>.keys`.
 
@@ -251,7 +196,7 @@ class KeyFile:
             ) from exc
         try:
             data = json.loads(raw.decode("utf-8"))
-            _check_structure(data)
+            check_structure(data)
         except StoreDamaged:
             raise
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
@@ -527,40 +472,3 @@ class KeyFile:
 def _finite(value: object) -> float:
     number = float(value) if isinstance(value, int | float) else 0.0
     return number if math.isfinite(number) else 0.0
-
-
-def temporary_path(path: Path) -> Path:
-    """The one temporary name a save uses: found and removed by the next writer."""
-    return path.with_name(path.name + ".saving")
-
-
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write beside `path`, flush to disk, swap in; call under the store's write lock.
-
-    The temporary file has one fixed name, so a save cut short by a crash leaves at most
-    one, which the next save replaces and `discard_leftovers` removes.
-    """
-    tmp = temporary_path(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if hasattr(os, "O_DIRECTORY"):
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def discard_leftovers(path: Path) -> None:
-    """Remove a temporary copy a killed save left behind (call under the write lock)."""
-    temporary_path(path).unlink(missing_ok=True)
-    for stale in path.parent.glob(".keys-*"):  # the name earlier versions used
-        stale.unlink(missing_ok=True)

@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from desktop.storage.keyvault import AUDIT, CASES, FRONT_DESK, Integrity, signer_key
+from desktop.storage.keyfile_shape import AUDIT, CASES, FRONT_DESK
+from desktop.storage.keyvault import Integrity, signer_key
 
 # What a way in may open, by name: the case database, the front-desk list, the audit key.
 GRANT_CASES, GRANT_FRONT_DESK, GRANT_AUDIT = CASES, FRONT_DESK, AUDIT

@@ -27,9 +27,10 @@ from desktop.services.auth import change_password, sign_in
 from desktop.services.cases import list_cases
 from desktop.services.setup import SetupResult
 from desktop.storage import engine as engine_module
+from desktop.storage.atomic import temporary_path
 from desktop.storage.engine import key_pragma
 from desktop.storage.filestore import FileStoreLocation
-from desktop.storage.keyvault import RECOVERY_SLOT, KeyFile, keys_path_for, temporary_path
+from desktop.storage.keyvault import RECOVERY_SLOT, KeyFile, keys_path_for
 from desktop.storage.models import AuditEntry
 from tests.conftest import ADMIN_PASSWORD
 

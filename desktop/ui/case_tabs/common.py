@@ -170,20 +170,27 @@ class CaseTab(QWidget):
         self._update_buttons()
         self.reload()
 
+    # Each tab supplies these five (Qt's metaclass rules out abc here; a tab that forgets
+    # one fails on first use, which every tab's tests exercise).
     def _build(self) -> None:
-        raise NotImplementedError
+        """Make the tab's widgets, including `self.table`."""
+        raise NotImplementedError(f"{type(self).__name__} must build its widgets")
 
     def _connect_signals(self) -> None:
-        raise NotImplementedError
+        """Connect the tab's buttons and table to what they do."""
+        raise NotImplementedError(f"{type(self).__name__} must connect its signals")
 
     def _update_buttons(self) -> None:
-        raise NotImplementedError
+        """Enable the buttons that apply to the selected row and the user's role."""
+        raise NotImplementedError(f"{type(self).__name__} must say which buttons apply")
 
     def reload(self) -> None:
-        raise NotImplementedError
+        """Read the tab's records again (through `_read`)."""
+        raise NotImplementedError(f"{type(self).__name__} must say how it reads")
 
     def _show(self, result: Any) -> None:
-        raise NotImplementedError
+        """Fill the tab with what `reload` read."""
+        raise NotImplementedError(f"{type(self).__name__} must say how it shows a read")
 
     # -- reading ----------------------------------------------------------------------------
     def _read(self, run: Callable[[Job], Any], progress: str) -> None:
