@@ -220,6 +220,7 @@ class EncryptedFileStore(Store):
             raise
 
     def _key_changed_meanwhile(self) -> bool:
+        self._keys_seen = None  # the next read looks at the key file again, whatever its stat
         try:
             return KeyFile.load(self._keys_path).epoch != self._epoch
         except Exception:
