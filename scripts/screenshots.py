@@ -62,13 +62,34 @@ def fill_wizard(wizard: QWizard, out: Path) -> None:
             table.setItem(row, column, QTableWidgetItem(value))
     save(wizard, out, "setup_3_schools")
     wizard.next()
+    save(wizard, out, "setup_4_procedure")
+    wizard.next()
     find(QLineEdit, "fullNameEdit").setText("Rachel Doyle")
     find(QLineEdit, "usernameEdit").setText("r.doyle")
     find(QLineEdit, "passwordEdit").setText("a long sample password")
     find(QLineEdit, "confirmEdit").setText("a long sample password")
-    save(wizard, out, "setup_4_administrator")
+    save(wizard, out, "setup_5_administrator")
     wizard.next()
-    save(wizard, out, "setup_5_recovery")
+    save(wizard, out, "setup_6_recovery")
+
+
+def procedure_dialogs(session, page, out: Path) -> None:  # noqa: ANN001
+    """Settings › Procedure's dialogs: the shipped choices, and the editor refusing a fault."""
+    from desktop.services import policies
+    from desktop.ui.procedure_dialogs import ProfileEditor, ShippedProfileDialog
+
+    now = policies.profile_in_force(session)
+    chooser = ShippedProfileDialog(policies.shipped_choices(), now.profile, parent=page)
+    save(chooser, out, "procedure_shipped")
+    chooser.close()
+    broken = now.text.replace('review = ["trust_leader"]', 'review = ["governor"]', 1)
+    editor = ProfileEditor(
+        session, text=broken, file_name=now.file_name, current=now.profile, parent=page
+    )
+    editor.show()
+    editor.accept()  # refused before anything is asked: the line at fault is shown
+    save(editor, out, "procedure_editor_error")
+    editor.close()
 
 
 def case_file(session, main_window, state, out: Path) -> None:  # noqa: ANN001
@@ -190,6 +211,7 @@ def main(out: Path) -> int:
         for index, page in enumerate(settings.pages, start=1):
             settings.show_page(page.objectName())
             save(settings, out, f"settings_{index}_{page.objectName()}")
+        procedure_dialogs(session, settings.show_page("procedurePage"), out)
         settings.close()
 
         visitor_check(store, out)

@@ -42,7 +42,8 @@ SCHOOLS = (
     ("Oakfield Primary", "Oak Lane, Oakfield", "محمد"),
 )
 FULL_NAME = "Zoë O'Brien-Łukasz"
-WELCOME, TRUST, SCHOOLS_PAGE, ADMIN, RECOVERY = range(5)
+WELCOME, TRUST, SCHOOLS_PAGE, PROCEDURE, ADMIN, RECOVERY = range(6)
+FIRST_PROCEDURE = "profileRadio_graduated_sanctions"  # chosen to begin with
 
 ALT, CTRL = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.ControlModifier
 
@@ -183,6 +184,11 @@ STEPS = [
         type_school(*SCHOOLS[1]),
     ),
     Step("schools: Next", lambda: wizard_on(SCHOOLS_PAGE) and focus_is("schoolsTable"), next_page),
+    Step(
+        "procedure: keep the first, Next",
+        lambda: wizard_on(PROCEDURE) and checked(FIRST_PROCEDURE),
+        next_page,
+    ),
     typed("full name", ADMIN, "fullNameEdit", FULL_NAME, Qt.Key.Key_Tab),
     Step(
         "keep the suggested username",

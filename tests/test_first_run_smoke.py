@@ -18,6 +18,7 @@ import pytest
 from desktop import paths
 from desktop.domain.text import suggest_username
 from desktop.services import auth
+from desktop.services.policies import profile_in_force
 from desktop.services.trust import get_trust, list_schools
 
 DRIVER = Path(__file__).with_name("smoke_driver.py")
@@ -69,5 +70,6 @@ def test_first_run_by_keyboard_reaches_the_main_window_and_quits(tmp_path: Path)
         assert (trust.name, trust.address) == (TRUST_NAME, "\n".join(TRUST_ADDRESS))
         schools = [(s.name, s.address, s.headteacher_name) for s in list_schools(session)]
         assert sorted(schools) == sorted(SCHOOLS)
+        assert profile_in_force(session).profile.id == "graduated_sanctions"
     finally:
         session.close()

@@ -41,6 +41,13 @@ class EventKind(StrEnum):
     TASK = "task"
     CASE_CLOSED = "case_closed"
     CASE_REOPENED = "case_reopened"
+    # Added with the sanctions wizard: written by its steps and decisions, never by hand.
+    WRITTEN_WARNING = "written_warning"
+    ASKED_TO_LEAVE = "asked_to_leave"
+    BAR_NOTICE = "bar_notice"
+    COMMUNICATION_PLAN = "communication_plan"
+    INJUNCTION_REFERRAL = "injunction_referral"
+    ACTION = "action_taken"
 
     @property
     def label(self) -> str:
@@ -63,6 +70,12 @@ _KIND_LABELS = {
     EventKind.TASK: "Task",
     EventKind.CASE_CLOSED: "Case closed",
     EventKind.CASE_REOPENED: "Case reopened",
+    EventKind.WRITTEN_WARNING: "Formal written warning",
+    EventKind.ASKED_TO_LEAVE: "Asked to leave the site",
+    EventKind.BAR_NOTICE: "Notice of a bar",
+    EventKind.COMMUNICATION_PLAN: "Communication plan",
+    EventKind.INJUNCTION_REFERRAL: "Injunction referral",
+    EventKind.ACTION: "Action taken",
 }
 
 

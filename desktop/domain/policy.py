@@ -15,6 +15,7 @@ later edit never changes what an earlier decision was taken under.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -99,6 +100,7 @@ class LetterMoment(StrEnum):
     INVITE = "invite"  # an invitation (to a mediation meeting)
     ISSUE = "issue"  # the step itself (a warning, a plan, a referral)
     NOTICE = "notice"  # a bar's notice, inviting representations
+    ACKNOWLEDGE = "acknowledge"  # representations received, a decision to follow
     CONFIRM = "confirm"
     VARY = "vary"
     LIFT = "lift"
@@ -159,7 +161,9 @@ _REVIEW_MOMENTS = {LetterMoment.VARY, LetterMoment.LIFT, LetterMoment.RENEW, Let
 _MOMENTS = {
     StepKind.MEDIATION: frozenset({LetterMoment.INVITE, LetterMoment.ISSUE}),
     StepKind.COMMUNICATION_PLAN: frozenset({LetterMoment.ISSUE, *_REVIEW_MOMENTS}),
-    StepKind.BAR: frozenset({LetterMoment.NOTICE, LetterMoment.CONFIRM, *_REVIEW_MOMENTS}),
+    StepKind.BAR: frozenset(
+        {LetterMoment.NOTICE, LetterMoment.ACKNOWLEDGE, LetterMoment.CONFIRM, *_REVIEW_MOMENTS}
+    ),
 }
 
 
@@ -249,15 +253,16 @@ class Profile:
         return self.steps_of_kind(StepKind.POLICE_OR_LEGAL_REFERRAL)[0]
 
 
-def load_profile_text(text: str, name: str) -> Profile:
-    """A profile from TOML text; `name` (usually the file name) is used in error messages."""
+def load_profile_text(text: str, name: str, letter_ids: Collection[str] | None = None) -> Profile:
+    """A profile from TOML text; `name` (usually the file name) is used in error messages.
+    With `letter_ids` (the letter types there are), a letter no one can print is refused."""
     # The reader builds this module's classes, so it is imported when first needed.
     from desktop.domain.policy_toml import read_profile
 
-    return read_profile(text, name)
+    return read_profile(text, name, letter_ids)
 
 
-def load_profile(path: Path) -> Profile:
+def load_profile(path: Path, letter_ids: Collection[str] | None = None) -> Profile:
     """A profile from a file; PolicyError if it cannot be read or used."""
     try:
         text = path.read_bytes().decode("utf-8")
@@ -272,7 +277,7 @@ def load_profile(path: Path) -> Profile:
             line=None,
             field=None,
         ) from None
-    return load_profile_text(text, path.name)
+    return load_profile_text(text, path.name, letter_ids)
 
 
 def policies_dir() -> Path:
@@ -280,6 +285,6 @@ def policies_dir() -> Path:
     return RESOURCES_DIR / POLICIES_FOLDER
 
 
-def shipped_profiles() -> list[Profile]:
+def shipped_profiles(letter_ids: Collection[str] | None = None) -> list[Profile]:
     """Every profile shipped with Casebook, in file-name order."""
-    return [load_profile(path) for path in sorted(policies_dir().glob("*.toml"))]
+    return [load_profile(path, letter_ids) for path in sorted(policies_dir().glob("*.toml"))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, NoReturn
 
 from desktop.domain.incidents import DEFAULT_BEHAVIOUR_CATEGORIES, Channel
@@ -107,9 +107,10 @@ def _words(values: Iterable[str]) -> str:
 class _Reader:
     """Reads one profile's parsed TOML, raising PolicyError at the first fault."""
 
-    def __init__(self, text: str, name: str) -> None:
+    def __init__(self, text: str, name: str, letter_ids: Collection[str] | None = None) -> None:
         self.text = text
         self.name = name
+        self.letter_ids = letter_ids
 
     def fail(self, path: Sequence[str], message: str, *, value: str | None = None) -> NoReturn:
         """Raise PolicyError at `path`; with `value`, at the line of a list that holds it."""
@@ -400,12 +401,19 @@ class _Reader:
                     f"Its moments are: {_words(moments)}.",
                 )
             template = self.string(table, (*p, "letters", moment), slug=True)
+            if self.letter_ids is not None and template not in self.letter_ids:
+                self.fail(
+                    (*p, "letters", moment),
+                    f"there is no letter called {template!r}. The letters are: "
+                    f"{_words(sorted(self.letter_ids))}.",
+                )
             found.append((LetterMoment(moment), template))
         return tuple(found)
 
 
-def read_profile(text: str, name: str) -> Profile:
-    """A profile from TOML text, or PolicyError; `name` is the file name used in messages."""
+def read_profile(text: str, name: str, letter_ids: Collection[str] | None = None) -> Profile:
+    """A profile from TOML text, or PolicyError; `name` is the file name used in messages.
+    With `letter_ids`, every letter a step names must be one of them."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -421,4 +429,4 @@ def read_profile(text: str, name: str) -> Profile:
             field=None,
         ) from None
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _Reader(text, name).profile(data, digest)
+    return _Reader(text, name, letter_ids).profile(data, digest)

@@ -48,6 +48,9 @@ class RestrictionState(StrEnum):
     LIFTED = "lifted"
     ENDED = "ended"
     RENEWED = "renewed"
+    # Added with the sanctions wizard: asked to leave, or a notice of intent, awaiting the
+    # trust's decision. Nothing binds the person yet.
+    PENDING = "pending"
 
     @property
     def label(self) -> str:
@@ -57,6 +60,7 @@ class RestrictionState(StrEnum):
             RestrictionState.LIFTED: "Lifted",
             RestrictionState.ENDED: "Ended after review",
             RestrictionState.RENEWED: "Renewed for a new period",
+            RestrictionState.PENDING: "Not yet in force, awaiting a decision",
         }[self]
 
     @property

@@ -42,8 +42,18 @@ from desktop.storage.models import CaseEvent, Evidence, User
 
 MAX_SUMMARY_LENGTH = 300  # the stored column's width
 
+# Written only by the sanctions wizard and its decisions (`services.sanctions`).
+WIZARD_KINDS = (
+    EventKind.WRITTEN_WARNING,
+    EventKind.ASKED_TO_LEAVE,
+    EventKind.BAR_NOTICE,
+    EventKind.COMMUNICATION_PLAN,
+    EventKind.INJUNCTION_REFERRAL,
+    EventKind.ACTION,
+)
 # Kinds a person writes by hand. Incidents come from the Incidents tab, evidence entries
-# from adding a file, and closing a case from Close case, each with its own record.
+# from adding a file, closing a case from Close case, and steps from Take action, each with
+# its own record.
 MANUAL_KINDS: tuple[EventKind, ...] = tuple(
     kind
     for kind in EventKind
@@ -53,6 +63,7 @@ MANUAL_KINDS: tuple[EventKind, ...] = tuple(
         EventKind.EVIDENCE_ADDED,
         EventKind.CASE_CLOSED,
         EventKind.CASE_REOPENED,
+        *WIZARD_KINDS,
     )
 )
 

@@ -17,7 +17,7 @@ from desktop.domain.roles import Role
 from desktop.domain.signin import check_new_password
 from desktop.domain.text import clean_block, clean_line, clean_username
 from desktop.errors import StoreExists, ValidationError
-from desktop.services import audit, frontdesk
+from desktop.services import audit, frontdesk, policies
 from desktop.services.session import AUDIT_KEYS_INFO, UserSession
 from desktop.services.store import actor_for, grants_for, signer_id_for
 from desktop.storage import migrate
@@ -51,6 +51,7 @@ class TrustDraft:
     address: str = ""
     logo: bytes | None = None
     schools: Sequence[SchoolDraft] = ()
+    policy_id: str = "graduated_sanctions"  # a shipped profile (`services.policies`)
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,13 @@ def clean_trust(draft: TrustDraft) -> TrustDraft:
         raise ValidationError("Two schools have the same name.", "schools")
     if draft.logo is not None:
         check_logo(draft.logo)
+    policies.shipped_text(draft.policy_id)  # refuses a procedure Casebook does not ship
     return TrustDraft(
         clean_line(draft.name, field="trust_name", label="The trust's name"),
         clean_block(draft.address, field="trust_address", label="The trust's address"),
         draft.logo,
         schools,
+        draft.policy_id,
     )
 
 
@@ -165,6 +168,8 @@ def create_store(
             db.flush()
             actor = actor_for(db, user)
             audit.record(db, actor, "store.created", detail={"schools": len(trust.schools)})
+            policy_file, policy_text = policies.shipped_text(trust.policy_id)
+            policies.install(db, actor, policy_text, policy_file, reason="setup")
             head = db.info[AUDIT_HEAD_INFO]
             front_desk_list = frontdesk.list_content(db)
         admin_keys = everything.for_account(signer_id_for(user.id), grants_for(admin_role))

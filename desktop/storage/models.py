@@ -303,6 +303,9 @@ class CaseEvent(Base):
     evidence_id: Mapped[int | None] = mapped_column(
         ForeignKey("evidence.id"), nullable=True, default=None
     )
+    letter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letters.id"), nullable=True, default=None
+    )
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
@@ -337,6 +340,10 @@ class CaseTask(Base):
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Set on the reviews a bar or plan schedules, so a decision can close the one it answers.
+    restriction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("restrictions.id"), nullable=True, index=True
+    )
 
 
 class Evidence(Base):
@@ -359,8 +366,9 @@ class Evidence(Base):
 class Restriction(Base):
     """A bar from premises or a communication plan on a case's subject, for a period.
 
-    The front desk's list is made from these (`services.frontdesk`); the sanctions issue's
-    records (which step imposed it, under which policy profile) extend this row.
+    The front desk's list is made from these (`services.frontdesk`). The row is the
+    sanction as it stands now; its history is its `RestrictionEvent`s, replayed through
+    `domain.bar_lifecycle` under the profile it was taken with (`profile_record_id`).
     """
 
     __tablename__ = "restrictions"
@@ -379,6 +387,18 @@ class Restriction(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Added with the sanctions wizard (migration 0004); empty on rows made before it.
+    step_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    profile_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy_profiles.id"), nullable=True
+    )
+    profile_version: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    phase: Mapped[str] = mapped_column(String(40), default="", server_default="")  # sanctions.Phase
+    notice_kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    representations_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    representations_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    period_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    terms: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # JSON
 
     person: Mapped[Person] = relationship()
     case: Mapped[Case] = relationship()
@@ -387,6 +407,104 @@ class Restriction(Base):
     )
 
     __table_args__ = (Index("ix_restrictions_state_ends", "state", "ends"),)
+
+
+class PolicyProfileRecord(Base):
+    """A policy profile's exact text as installed. Rows are never changed or removed, so a
+    sanction can always be replayed under the wording it was taken with; one row is active."""
+
+    __tablename__ = "policy_profiles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[str] = mapped_column(String(40))
+    digest: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    text: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    installed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    installed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class CaseStep(Base):
+    """One step taken on a case: a warning, a meeting, a referral, a bar's or plan's start.
+
+    Who decided it and, for a skip, who authorised it and why; the page's answers as JSON
+    (`details`); the profile it was taken under. Never edited: a correction is a new step.
+    """
+
+    __tablename__ = "case_steps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(40))  # domain.policy.StepKind
+    label: Mapped[str] = mapped_column(String(200))
+    taken_on: Mapped[dt.date] = mapped_column(Date)
+    profile_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("policy_profiles.id"), nullable=True
+    )
+    profile_version: Mapped[str] = mapped_column(String(40))
+    decided_by: Mapped[str] = mapped_column(String(200), default="")
+    decided_by_role: Mapped[str] = mapped_column(String(40), default="")
+    skip_authorised_by: Mapped[str] = mapped_column(String(200), default="")
+    skip_role: Mapped[str] = mapped_column(String(40), default="")
+    skip_justification: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    state: Mapped[str] = mapped_column(String(40), default="")  # an injunction's state
+    restriction_id: Mapped[int | None] = mapped_column(ForeignKey("restrictions.id"), nullable=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class RestrictionEvent(Base):
+    """One change in a bar's or plan's life, as `domain.sanctions` records it."""
+
+    __tablename__ = "restriction_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    restriction_id: Mapped[int] = mapped_column(
+        ForeignKey("restrictions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))  # services.sanctions event kinds
+    on_date: Mapped[dt.date] = mapped_column(Date)
+    by_name: Mapped[str] = mapped_column(String(200), default="")
+    by_role: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(20), default="")
+    notice_kind: Mapped[str] = mapped_column(String(20), default="")
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    starts: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    ends: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    review_due: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    representations_deadline: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    schools: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of school names
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class IssuedLetter(Base):
+    """A letter as issued: its PDF kept unchanged with its SHA-256. A correction is a new
+    letter that names the one it replaces (`supersedes_id`); the old one stays."""
+
+    __tablename__ = "letters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    letter_type: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    template_version: Mapped[str] = mapped_column(String(40))
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    large_print: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_by: Mapped[str] = mapped_column(String(200), default="")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    case_step_id: Mapped[int | None] = mapped_column(ForeignKey("case_steps.id"), nullable=True)
+    restriction_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("restriction_events.id"), nullable=True
+    )
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), nullable=True)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
 
 
 class AuditEntry(Base):

@@ -24,11 +24,18 @@ from desktop.services.session import UserSession
 from desktop.ui.categories_page import CategoriesPage
 from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
+from desktop.ui.procedure_page import ProcedurePage
 from desktop.ui.settings_pages import PreferencesPage, SchoolsPage, SettingsPage, TrustPage
 
 log = logging.getLogger(__name__)
 
-PAGES: list[type[SettingsPage]] = [TrustPage, SchoolsPage, CategoriesPage, PreferencesPage]
+PAGES: list[type[SettingsPage]] = [
+    TrustPage,
+    SchoolsPage,
+    CategoriesPage,
+    ProcedurePage,
+    PreferencesPage,
+]
 
 
 class SettingsDialog(QDialog):

@@ -203,7 +203,7 @@ class SchoolForm(QDialog):
         )
 
 
-class _SpacedRowsDelegate(QStyledItemDelegate):
+class SpacedRowsDelegate(QStyledItemDelegate):
     """Room above and below each row, so one school's address does not run into the next."""
 
     PADDING = 8
@@ -239,7 +239,7 @@ class SchoolsPage(SettingsPage):
         # An address is shown whole, a line to each line of it as on a letter, and a line too
         # long for the column wraps: the rows grow to fit rather than cut it off with "…".
         self.table.setWordWrap(True)
-        self.table.setItemDelegate(_SpacedRowsDelegate(self.table))
+        self.table.setItemDelegate(SpacedRowsDelegate(self.table))
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.sectionResized.connect(self._column_resized)
         self.add_button.setEnabled(not self.read_only)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
@@ -32,16 +33,18 @@ from PySide6.QtWidgets import (
 from desktop.domain.roles import Role
 from desktop.domain.text import suggest_username
 from desktop.errors import CasebookError, user_message
+from desktop.services.policies import shipped_choices
 from desktop.services.setup import AdminDraft, SchoolDraft, new_recovery_key
 from desktop.ui.forms import child, load_form
 from desktop.ui.labels import PASSWORD_HINT
 from desktop.ui.logo import pick_logo, show_logo
 from desktop.ui.messages import Messenger
+from desktop.ui.procedure_dialogs import ProfileChoices
 
 if TYPE_CHECKING:
     from desktop.ui.setup_wizard import SetupWizard
 
-WELCOME, TRUST, SCHOOLS, ADMIN, RECOVERY = range(5)
+WELCOME, TRUST, SCHOOLS, PROCEDURE, ADMIN, RECOVERY = range(6)
 SCHOOL_COLUMNS = 3  # name, address, headteacher
 
 
@@ -315,6 +318,24 @@ class SchoolsPage(SetupPage):
 
     def _selection_changed(self) -> None:
         self.remove_button.setEnabled(bool(self.table.selectionModel().selectedRows()))
+
+
+class ProcedurePage(SetupPage):
+    """The trust's procedure: one of the profiles Casebook ships, the first chosen to begin
+    with. Settings › Procedure changes or edits it later."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        load_form("setup_procedure", self)
+        self.setTitle("Your procedure")
+        self.setSubTitle("The steps your trust takes when a parent's conduct is unacceptable.")
+        box = child(self, QWidget, "profileChoicesBox")
+        self.choices = ProfileChoices(shipped_choices(), box)
+        (box.layout() or QVBoxLayout(box)).addWidget(self.choices)
+
+    def chosen(self) -> str:
+        """The id of the shipped profile chosen."""
+        return self.choices.chosen()
 
 
 class AdminPage(SetupPage):

@@ -29,11 +29,13 @@ from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
 from desktop.ui.setup_pages import (
     ADMIN,
+    PROCEDURE,
     RECOVERY,
     SCHOOLS,
     TRUST,
     WELCOME,
     AdminPage,
+    ProcedurePage,
     RecoveryPage,
     SchoolsPage,
     SetupPage,
@@ -57,6 +59,7 @@ FIELD_PAGES = {
     "school_name": SCHOOLS,
     "school_address": SCHOOLS,
     "headteacher": SCHOOLS,
+    "profile": PROCEDURE,
     "full_name": ADMIN,
     "username": ADMIN,
     "password": ADMIN,
@@ -95,11 +98,13 @@ class SetupWizard(QWizard):
         self.welcome_page = WelcomePage(self.store_path, self.sample_path)
         self.trust_page = TrustPage()
         self.schools_page = SchoolsPage()
+        self.procedure_page = ProcedurePage()
         self.admin_page = AdminPage()
         self.recovery_page = RecoveryPage(self.store_path)
         self.setPage(WELCOME, self.welcome_page)
         self.setPage(TRUST, self.trust_page)
         self.setPage(SCHOOLS, self.schools_page)
+        self.setPage(PROCEDURE, self.procedure_page)
         self.setPage(ADMIN, self.admin_page)
         self.setPage(RECOVERY, self.recovery_page)
         self.setStartId(WELCOME)
@@ -107,7 +112,9 @@ class SetupWizard(QWizard):
     # -- what the pages hold ----------------------------------------------------------------
     def trust_draft(self) -> TrustDraft:
         name, address, logo = self.trust_page.details()
-        return TrustDraft(name, address, logo, self.schools_page.schools())
+        return TrustDraft(
+            name, address, logo, self.schools_page.schools(), self.procedure_page.chosen()
+        )
 
     def admin_draft(self) -> AdminDraft:
         return self.admin_page.draft()

@@ -57,8 +57,9 @@ def test_both_shipped_profiles_load_from_the_resources_folder() -> None:
         assert set(profile.categories) == set(DEFAULT_BEHAVIOUR_CATEGORIES)
         bar = profile.steps_of_kind(StepKind.BAR)[0]
         assert bar.review == {Role.TRUST_LEADER}  # the CEO (or delegate) confirms or lifts
-        assert bar.letter_for(LetterMoment.NOTICE) == "bar_notice"
-        assert bar.letter_for(LetterMoment.CONFIRM) == "bar_confirmed"
+        assert bar.letter_for(LetterMoment.NOTICE) == "bar-notice"
+        assert bar.letter_for(LetterMoment.ACKNOWLEDGE) == "representations-acknowledgement"
+        assert bar.letter_for(LetterMoment.CONFIRM) == "bar-confirmation"
         plan = profile.steps_of_kind(StepKind.COMMUNICATION_PLAN)[0]
         assert plan.review and plan.letter_for(LetterMoment.RENEW)
         assert profile.steps_of_kind(StepKind.INJUNCTION_REFERRAL)
@@ -74,13 +75,13 @@ def test_graduated_profile_reproduces_the_sequential_policy() -> None:
     ]
     assert profile.step("mediation").optional
     assert not profile.step("written_warning").optional
-    assert profile.step("written_warning").letter_for(LetterMoment.ISSUE) == "written_warning"
+    assert profile.step("written_warning").letter_for(LetterMoment.ISSUE) == "written-warning"
     assert profile.step("written_warning").authorise == {Role.HEADTEACHER, Role.TRUST_LEADER}
     # Only a trust leader may jump straight to a legal sanction.
     for step in profile.rungs[3]:
         assert step.skip_to == {Role.TRUST_LEADER}
     assert Channel.COVERT_RECORDING in profile.channels
-    assert profile.step("verbal_warning").letter_for(LetterMoment.ISSUE) is None
+    assert profile.step("verbal_warning").letter_for(LetterMoment.ISSUE) == "verbal-warning"
 
 
 def test_conversation_first_profile_reproduces_the_other_policy() -> None:
@@ -291,14 +292,14 @@ BROKEN = [
     ),
     (
         "a letter at a moment the step does not have",
-        _swap('notice = "bar_notice"', 'invite = "bar_notice"'),
-        'invite = "bar_notice"',
+        _swap('notice = "bar-notice"', 'invite = "bar-notice"'),
+        'invite = "bar-notice"',
         "steps.bar.letters.invite",
         "sends no letter at 'invite'",
     ),
     (
         "a letter id that is not an identifier",
-        _swap('issue = "written_warning"', 'issue = "Written Warning!"'),
+        _swap('issue = "written-warning"', 'issue = "Written Warning!"'),
         'issue = "Written Warning!"',
         "steps.written_warning.letters.issue",
         "not a usable identifier",
@@ -424,6 +425,7 @@ def test_a_profile_change_does_not_alter_a_past_decision() -> None:
         TEXT.replace('version = "1.0"', 'version = "2.0"')
         .replace('"verbal_warning",\n    "mediation"', '"first_conversation",\n    "mediation"')
         .replace("[steps.verbal_warning]", "[steps.first_conversation]")
+        .replace("[steps.verbal_warning.letters]", "[steps.first_conversation.letters]")
     )
     after = load_profile_text(edited, NAME)
     assert after.version == "2.0" and after.digest != before.digest
@@ -515,3 +517,19 @@ def test_any_edit_loads_or_raises_a_policy_error(index: int, replacement: str) -
         assert error.line is None or 1 <= error.line <= len(text.splitlines()) + 1
         return
     assert profile.ladder and profile.safety_referral
+
+
+def test_a_letter_no_one_can_print_is_refused_naming_its_line() -> None:
+    from reports.letter_templates import TYPE_IDS
+
+    path = policies_dir() / "graduated_sanctions.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        'confirm = "bar-confirmation"', 'confirm = "bar-confirmed-letter"'
+    )
+    with pytest.raises(PolicyError) as caught:
+        load_profile_text(text, path.name, TYPE_IDS)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "bar-confirmed-letter" in t)
+    assert caught.value.line == line
+    assert "steps.bar.letters.confirm" in str(caught.value)
+    assert "no letter called 'bar-confirmed-letter'" in str(caught.value)
+    assert load_profile_text(text, path.name).step("bar")  # unchecked without the list

@@ -12,11 +12,14 @@ EXPECTED = {
     "signin_dialog",
     "setup_1_welcome",
     "setup_1_welcome_with_sample",
-    "setup_5_recovery",
+    "setup_4_procedure",
+    "setup_6_recovery",
     "main_window",
     "main_window_locked",
     "lock_screen",
     "settings_1_trustPage",
+    "settings_4_procedurePage",
+    "procedure_editor_error",
     "help",
 }
 

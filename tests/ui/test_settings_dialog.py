@@ -106,7 +106,13 @@ def png_bytes() -> bytes:
 def test_pages_come_from_the_registry(qtbot, dialog: SettingsDialog) -> None:
     pages = dialog.findChild(QListWidget, "pageList")
     assert [pages.item(i).text() for i in range(pages.count())] == [p.title for p in PAGES]
-    assert [p.title for p in PAGES] == ["Trust", "Schools", "Behaviours", "Preferences"]
+    assert [p.title for p in PAGES] == [
+        "Trust",
+        "Schools",
+        "Behaviours",
+        "Procedure",
+        "Preferences",
+    ]
     choose_page(qtbot, dialog, "Schools")
     assert dialog.current_page().objectName() == "schoolsPage"
     assert dialog.findChild(QLabel, "pageHeading").text() == "Schools"

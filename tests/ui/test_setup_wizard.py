@@ -24,8 +24,17 @@ from desktop.errors import StoreExists, user_message
 from desktop.paths import store_files_exist
 from desktop.services import auth
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
+from desktop.services.policies import profile_history, profile_in_force
 from desktop.services.trust import get_trust, list_schools
-from desktop.ui.setup_pages import ADMIN, RECOVERY, SCHOOLS, TRUST, WELCOME, suggest_username
+from desktop.ui.setup_pages import (
+    ADMIN,
+    PROCEDURE,
+    RECOVERY,
+    SCHOOLS,
+    TRUST,
+    WELCOME,
+    suggest_username,
+)
 from desktop.ui.setup_wizard import SetupWizard
 from desktop.ui.signin_dialog import SignInDialog
 from tests.pdfutil import pdf_text
@@ -44,6 +53,7 @@ from tests.ui.typing import (
 )
 
 PASSWORD = "a long enough password"
+ALT = Qt.KeyboardModifier.AltModifier
 
 
 @pytest.fixture
@@ -111,6 +121,8 @@ def to_page(qtbot, wizard, page):
     if page > SCHOOLS:
         fill_schools(qtbot, wizard, "Ash Primary", "Birch Academy")
         next_(qtbot, wizard)
+    if page > PROCEDURE:
+        next_(qtbot, wizard)  # the first procedure, chosen to begin with
     if page > ADMIN:
         fill_admin(qtbot, wizard)
         next_(qtbot, wizard)
@@ -155,6 +167,7 @@ def test_setting_up_a_trust_end_to_end(qtbot, wizard, store_path, tmp_path, mess
         school_row("Ash Primary"),
         school_row("Birch Academy"),
     ]
+    assert profile_in_force(session).profile.id == "graduated_sanctions"  # the first offered
     session.close()
     wizard.session = None
 
@@ -163,6 +176,40 @@ def test_setting_up_a_trust_end_to_end(qtbot, wizard, store_path, tmp_path, mess
         store_path, recovery_key=key, username="j.bloggs", new_password="another password 2"
     )
     recovered.close()
+
+
+def alt_to(qtbot, wizard, key, page):
+    """Alt+N (Next) or Alt+B (Back): a mnemonic clicks its button a moment after the key."""
+    press(qtbot, key, ALT)
+    qtbot.waitUntil(lambda: wizard.currentId() == page, timeout=2000)
+
+
+def test_the_procedure_is_chosen_by_keyboard_and_put_in_force(qtbot, wizard):
+    to_page(qtbot, wizard, PROCEDURE)
+    graduated = w(wizard, QRadioButton, "profileRadio_graduated_sanctions")
+    conversation = w(wizard, QRadioButton, "profileRadio_conversation_first")
+    assert graduated.isChecked() and not conversation.isChecked()
+    assert "mediation meeting" in w(wizard, QLabel, "profileNote_graduated_sanctions").text()
+    assert "conversation" in w(wizard, QLabel, "profileNote_conversation_first").text()
+    qtbot.waitUntil(graduated.hasFocus, timeout=2000)  # the page opens on the chosen one
+    press(qtbot, Qt.Key.Key_Down)
+    assert conversation.isChecked() and not graduated.isChecked()
+    alt_to(qtbot, wizard, Qt.Key.Key_N, ADMIN)
+    alt_to(qtbot, wizard, Qt.Key.Key_B, PROCEDURE)  # back and forth keeps the choice
+    assert conversation.isChecked() and not graduated.isChecked()
+    alt_to(qtbot, wizard, Qt.Key.Key_N, ADMIN)
+    fill_admin(qtbot, wizard)
+    alt_to(qtbot, wizard, Qt.Key.Key_N, RECOVERY)
+    tick(qtbot, w(wizard, QCheckBox, "savedCheck"))
+    with qtbot.waitSignal(wizard.accepted, timeout=10000):
+        press(qtbot, Qt.Key.Key_C, ALT)
+
+    now = profile_in_force(wizard.session)
+    assert now.profile.id == "conversation_first"
+    assert now.installed_by == "Jo Bloggs"
+    assert [(row.name, row.active) for row in profile_history(wizard.session)] == [
+        (now.profile.name, True)
+    ]
 
 
 def test_names_in_any_alphabet_are_typed_and_stored(qtbot, wizard, store_path):
@@ -178,6 +225,8 @@ def test_names_in_any_alphabet_are_typed_and_stored(qtbot, wizard, store_path):
     click(qtbot, w(wizard, QPushButton, "addSchoolButton"))
     for column, text in enumerate(second):
         type_in_cell(qtbot, table, 1, column, text, how="F2", commit=Qt.Key.Key_Return)
+    next_(qtbot, wizard)
+    assert wizard.currentId() == PROCEDURE
     next_(qtbot, wizard)
     assert wizard.currentId() == ADMIN
     fill_admin(qtbot, wizard, full_name="Zoë O'Brien-Łukasz")
