@@ -133,6 +133,198 @@ def case_file(session, main_window, state, out: Path) -> None:  # noqa: ANN001
     window.close()
 
 
+def sanctions_wizard(store: Path, out: Path) -> None:
+    """Every page of the Take action wizard, as a trust leader sees it on a sample case."""
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+    from sqlalchemy import select
+
+    from desktop.services import auth, sanction_view
+    from desktop.services.demo import SAMPLE_PASSWORD
+    from desktop.storage import models as m
+    from desktop.ui.sanctions_wizard import STEP_ROLE, SanctionsWizard
+
+    leader = auth.sign_in(store, username="ceo", password=SAMPLE_PASSWORD)
+    with leader.transaction() as db:
+        ids = list(db.scalars(select(m.Case.id).where(m.Case.status == "open").limit(200)))
+    ladder = next(
+        found
+        for case_id in ids
+        if (found := sanction_view.case_ladder(leader, case_id=case_id)).recommended
+        == "verbal_warning"
+    )
+
+    def wizard_on(step_id: str) -> SanctionsWizard:
+        wizard = SanctionsWizard(leader, ladder)
+        wizard.resize(760, 680)
+        view = wizard.choose_page.step_list
+        for row in range(view.count()):
+            if view.item(row).data(STEP_ROLE) == step_id:
+                view.setCurrentRow(row)
+        wizard.show()
+        return wizard
+
+    def forward(wizard: SanctionsWizard, page: int) -> None:
+        wizard.next()
+        wait_for(wizard.currentIdChanged, lambda: wizard.currentId() == page)
+
+    wizard = wizard_on("verbal_warning")
+    save(wizard, out, "sanctions_1_choose")
+    forward(wizard, 2)
+    page = wizard.currentPage()
+    page.findChild(QLineEdit, "spokenByEdit").setText("Helen Marsh, headteacher")
+    page.findChild(QPlainTextEdit, "whatWasSaidEdit").setPlainText("Shouting at staff must stop.")
+    page.findChild(QPlainTextEdit, "responseEdit").setPlainText("Apologised.")
+    save(wizard, out, "sanctions_3_verbal_warning")
+    forward(wizard, 3)
+    wait_for(wizard.previewed, lambda: wizard.letter_page.preview is not None)
+    save(wizard, out, "sanctions_4_letter")
+    forward(wizard, 4)
+    save(wizard, out, "sanctions_5_confirm")
+    wizard.reject()
+    for step_id in ("mediation", "written_warning", "communication_plan", "bar"):
+        wizard = wizard_on(step_id)
+        if wizard.option().is_skip:
+            wizard.next()
+            wizard.skip_page.name_edit.setText("Andrew Collins")
+            wizard.skip_page.why_edit.setPlainText("Threats of violence at the school gate.")
+            if step_id == "bar":
+                save(wizard, out, "sanctions_2_skip")
+        wizard.next()
+        save(wizard, out, f"sanctions_3_{step_id}")
+        if step_id == "bar":  # the page scrolls: its lower half too
+            wizard.step_page.scroll_area.verticalScrollBar().setValue(10_000)
+            save(wizard, out, "sanctions_3_bar_lower")
+        wizard.reject()
+    referral = next(o.id for o in ladder.options if o.kind.value == "police_or_legal_referral")
+    wizard = wizard_on(referral)
+    wizard.next()
+    save(wizard, out, "sanctions_3_referral")
+    wizard.reject()
+    leader.close()
+
+
+def lifecycle_dialogs(store: Path, main_window, state, out: Path) -> None:  # noqa: ANN001
+    """The Sanctions tab and the decisions after a bar starts, filled in as a trust leader
+    would: representations, the trust's review, the end-of-period review, an injunction."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from desktop.dates import uk_today
+    from desktop.domain.ladder import SkipAuthority
+    from desktop.domain.roles import Role
+    from desktop.services import auth, sanction_view, sanctions
+    from desktop.services.demo import SAMPLE_PASSWORD
+    from desktop.services.sanctions import StepDraft
+    from desktop.storage import models as m
+    from desktop.ui.case_window import CaseWindow
+    from desktop.ui.lifecycle_dialogs import (
+        InjunctionDialog,
+        PeriodReviewDialog,
+        RepresentationsDialog,
+        ReviewDecisionDialog,
+    )
+
+    leader = auth.sign_in(store, username="ceo", password=SAMPLE_PASSWORD)
+
+    def ladders(stages: tuple[str, ...]):  # noqa: ANN202
+        with leader.transaction() as db:
+            ids = list(
+                db.scalars(
+                    select(m.Case.id)
+                    .where(m.Case.status == "open", m.Case.stage.in_(stages))
+                    .order_by(m.Case.id)
+                )
+            )
+        return (sanction_view.case_ladder(leader, case_id=i) for i in ids)
+
+    def first_row(stages: tuple[str, ...], wanted):  # noqa: ANN001, ANN202
+        for ladder in ladders(stages):
+            for row in ladder.sanctions:
+                if wanted(row):
+                    return ladder, row
+        return None
+
+    notice = first_row(("bar_notice", "bar_representations_received"), lambda r: r.can_review)
+    if notice is None:  # a sample made before the sanctions: give one case a bar
+        ladder = next(ladders(("verbal_warning", "written_warning", "concern_logged")))
+        today = uk_today()
+        sanctions.take_step(
+            leader,
+            case_id=ladder.case_id,
+            draft=StepDraft(
+                step_id="bar",
+                taken_on=today - dt.timedelta(days=20),
+                decided_by="Helen Marsh",
+                decided_by_role=Role.HEADTEACHER,
+                school_ids=(ladder.schools[0][0],),
+                details={
+                    "starts": today - dt.timedelta(days=20),
+                    "ends": today + dt.timedelta(days=60),
+                    "representations_deadline": today - dt.timedelta(days=6),
+                    "review_due": today - dt.timedelta(days=4),
+                    "named_contact": "Joanne Price",
+                    "contact_email": "office@riverside.example",
+                    "drop_off_arrangement": "A grandparent brings the children to the gate.",
+                    "reasons": "Threats made to staff at the school gate.",
+                },
+                skip=SkipAuthority("Andrew Collins", Role.TRUST_LEADER, "Threats of violence."),
+            ),
+        )
+        notice = first_row(("bar_notice",), lambda r: r.can_review)
+    assert notice is not None
+    ladder, row = notice
+    dialog = RepresentationsDialog(leader, ladder, row, parent=main_window)
+    dialog.summary_edit.setPlainText(
+        "Says the shouting was provoked and asks to collect the children himself."
+    )
+    save(dialog, out, "lifecycle_1_representations")
+    dialog.close()
+    dialog = ReviewDecisionDialog(leader, ladder, row, parent=main_window)
+    dialog.reasons_edit.setPlainText(
+        "The representations were read. The threats were serious and repeated; the bar is "
+        "needed to keep staff safe."
+    )
+    save(dialog, out, "lifecycle_2_review_confirm")
+    dialog.close()
+
+    in_force = first_row(("bar_confirmed",), lambda r: r.can_end_period)
+    if in_force is not None:
+        ladder, row = in_force
+        dialog = ReviewDecisionDialog(leader, ladder, row, parent=main_window)
+        dialog.radios[next(iter(dialog.radios))].setChecked(True)  # vary, offered first
+        dialog.reasons_edit.setPlainText("No trouble since; the bar now covers fewer sites.")
+        save(dialog, out, "lifecycle_3_review_vary")
+        dialog.close()
+        dialog = PeriodReviewDialog(leader, ladder, row, parent=main_window)
+        dialog.radios[list(dialog.radios)[1]].setChecked(True)  # renew
+        dialog.reasons_edit.setPlainText("Threatening emails have continued this term.")
+        save(dialog, out, "lifecycle_4_period_review")
+        dialog.close()
+
+        window = CaseWindow(leader, ladder.case_id, state=state)
+        window.resize(1100, 760)
+        window.show()
+        for _ in range(40):  # the header and the tabs load off the UI thread
+            loop = QEventLoop()
+            QTimer.singleShot(25, loop.quit)
+            loop.exec()
+        tab = window.tabs[-1]
+        window.tab_widget.setCurrentWidget(tab)
+        save(window, out, "lifecycle_0_sanctions_tab")
+        window.close()
+
+    for ladder in ladders(("injunction_referral", "injunction_application")):
+        step = next((s for s in ladder.steps if s.state), None)
+        if step is not None:
+            dialog = InjunctionDialog(leader, step, parent=main_window)
+            dialog.note_edit.setPlainText("The trust's solicitors advise applying to the court.")
+            save(dialog, out, "lifecycle_5_injunction")
+            dialog.close()
+            break
+    leader.close()
+
+
 def visitor_check(store: Path, out: Path) -> None:
     """The front desk's window, with someone barred found by a misspelt name."""
     from desktop.services import auth, frontdesk
@@ -215,7 +407,9 @@ def main(out: Path) -> int:
         settings.close()
 
         visitor_check(store, out)
+        sanctions_wizard(store, out)
         case_file(session, window, state, out)
+        lifecycle_dialogs(store, window, state, out)
 
         help_dialog = HelpDialog(parent=window)
         help_dialog.resize(760, 620)

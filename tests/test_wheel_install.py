@@ -98,13 +98,22 @@ def run(args: list[str | Path], **kwargs) -> subprocess.CompletedProcess[str]:
     return done
 
 
+def _probe_text(name: str) -> str:
+    """A probe file's text: a profile must be a working one, since the setup wizard and
+    Settings read every profile in the folder; other kinds are never read by the probe."""
+    if name.endswith(".toml"):
+        real = (REPO / "resources/policies/graduated_sanctions.toml").read_text(encoding="utf-8")
+        return real.replace('id = "graduated_sanctions"', 'id = "probe"', 1)
+    return "probe\n"
+
+
 def build_wheel(tmp_path: Path) -> Path:
     """The wheel of a clean copy of the checkout (a stale `build/` cannot leak into it)."""
     source = tmp_path / "source"
     shutil.copytree(REPO, source, ignore=not_source)
     for name in FUTURE_FILES:
         (source / name).parent.mkdir(parents=True, exist_ok=True)
-        (source / name).write_text("probe\n", encoding="utf-8")
+        (source / name).write_text(_probe_text(name), encoding="utf-8")
     dist = tmp_path / "dist"
     run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", dist, source])
     (wheel,) = dist.glob("casebook-*.whl")

@@ -67,7 +67,8 @@ def _schools(schools: Iterable[str]) -> tuple[str, ...]:
 
 def check_period(period: Period, *, decided_on: dt.date, windows: Windows) -> None:
     """Dates a restriction may have: `restrictions.check_dates`, and the review falls no later
-    than the profile's review interval after the start and not before the decision."""
+    than the profile's review interval after the start (or after the decision, for one
+    decided later, such as a variation) and not before the decision."""
     check_dates(period.starts, period.ends, period.review_due)
     if period.ends < decided_on:
         raise ValidationError(
@@ -81,7 +82,7 @@ def check_period(period: Period, *, decided_on: dt.date, windows: Windows) -> No
             f"({format_date(decided_on)}). Set a review date after it.",
             "review_due",
         )
-    latest = period.starts + dt.timedelta(days=windows.review_interval_days)
+    latest = max(period.starts, decided_on) + dt.timedelta(days=windows.review_interval_days)
     if period.review_due > latest:
         raise ValidationError(
             f"The trust reviews restrictions at least every {windows.review_interval_days} "

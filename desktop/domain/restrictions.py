@@ -188,8 +188,21 @@ def _review(facts: RestrictionFacts, today: dt.date) -> str:
     return f"review due {format_date(facts.review_due)}"
 
 
+def lapsed_unreviewed(facts: RestrictionFacts, today: dt.date) -> bool:
+    """Past its end while still recorded as in force: its review was never decided. Such a
+    restriction is shown as overdue, never silently in force or silently gone."""
+    return facts.state.in_force and facts.ends is not None and facts.ends < today
+
+
 def banner_line(facts: RestrictionFacts, today: dt.date) -> str:
     """One restriction as the front desk reads it, whether or not it applies today."""
+    if lapsed_unreviewed(facts, today):
+        assert facts.ends is not None
+        what = "Bar" if facts.kind is RestrictionKind.BAR else "Communication plan"
+        return (
+            f"{what} ({_places(facts.schools)}) ended {format_date(facts.ends)} without its "
+            "review: review overdue, decide whether to lift or renew it"
+        )
     if facts.kind is RestrictionKind.BAR:
         barred = (
             "Barred (provisionally)" if facts.state is RestrictionState.PROVISIONAL else "Barred"
@@ -213,8 +226,13 @@ def _order(facts: RestrictionFacts) -> tuple[int, dt.date, tuple[str, ...]]:
 
 
 def banner_lines(restrictions: Iterable[RestrictionFacts], today: dt.date) -> list[str]:
-    """A line for each restriction that applies today: bars first, then by start date."""
-    return [banner_line(r, today) for r in sorted(restrictions, key=_order) if applies_on(r, today)]
+    """A line for each restriction that applies today, and each past its end whose review
+    was never decided: bars first, then by start date."""
+    return [
+        banner_line(r, today)
+        for r in sorted(restrictions, key=_order)
+        if applies_on(r, today) or lapsed_unreviewed(r, today)
+    ]
 
 
 def banner_text(restrictions: Iterable[RestrictionFacts], today: dt.date) -> str:

@@ -178,6 +178,19 @@ def default_period(kind: RestrictionKind, starts: dt.date, windows: Windows) -> 
     return Period(starts, ends, review)
 
 
+NOTICE_REVIEW_AFTER_DEADLINE = dt.timedelta(days=7)  # the review a week after the deadline
+
+
+def notice_defaults(notice_on: dt.date, windows: Windows) -> tuple[Period, dt.date]:
+    """(proposed period, representations deadline) offered for a bar's notice: the usual
+    length, the least time for representations, and the trust's review a week after the
+    deadline (or sooner if the period or the review interval ends first)."""
+    period = default_period(RestrictionKind.BAR, notice_on, windows)
+    deadline = default_deadline(notice_on, windows)
+    review = min(period.review_due, deadline + NOTICE_REVIEW_AFTER_DEADLINE)
+    return Period(period.starts, period.ends, review), deadline
+
+
 def may_confirm(sanction: Sanction, on: dt.date) -> bool:
     """A bar may be confirmed once the representations are recorded or their deadline has
     passed (the deadline day itself is still the person's)."""

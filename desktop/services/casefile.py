@@ -148,13 +148,21 @@ def _pupils(session: UserSession, db: Session, case: Case) -> tuple[LinkedPupil,
 def _restrictions(
     db: Session, case_id: int, today: dt.date
 ) -> list[tuple[RestrictionFacts, dt.date | None]]:
-    """The case's restrictions in force now or later, each with the day its review was
-    decided (None while awaited). Kinds or states from a newer Casebook are left out."""
+    """The case's restrictions in force now or later, and those past their end whose review
+    was never decided, each with the day its review was decided (None while awaited). Kinds
+    or states from a newer Casebook are left out."""
     found = []
     for row in db.scalars(
         select(Restriction)
         .where(Restriction.case_id == case_id, Restriction.state.in_(IN_FORCE))
-        .where(or_(Restriction.ends.is_(None), Restriction.ends >= today))
+        # Past its end but never reviewed: still shown, as overdue, never silently gone.
+        .where(
+            or_(
+                Restriction.ends.is_(None),
+                Restriction.ends >= today,
+                Restriction.reviewed_on.is_(None),
+            )
+        )
         .order_by(Restriction.starts, Restriction.id)
     ):
         try:

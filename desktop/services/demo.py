@@ -27,7 +27,7 @@ from desktop.errors import ValidationError
 from desktop.services import audit
 from desktop.services import demo_data as data
 from desktop.services.demo_casefiles import add_case_files
-from desktop.services.demo_restrictions import add_restrictions
+from desktop.services.demo_sanctions import add_sanctions
 from desktop.services.session import UserSession
 from desktop.services.setup import (
     AdminDraft,
@@ -122,7 +122,7 @@ def create_demo_store(
             report(min(start + CHUNK, cases), cases, PROGRESS_MESSAGE)
         if not cases:
             report(0, 0, PROGRESS_MESSAGE)
-        add_restrictions(session, rng, today)
+        add_sanctions(session, rng, today)
         add_case_files(session, rng, today)
 
     build_store(path, build, trust=SAMPLE_TRUST, admin=AdminDraft("admin", admin_name, password))

@@ -155,6 +155,7 @@ def _work_out_decision(
     session: UserSession, db: Session, restriction_id: int, decision: Decision, *, review: bool
 ) -> _Step:
     row = _restriction(session, db, restriction_id)
+    _check_recorder(session, db, row)
     by_name = clean_line(decision.decided_by, field="decided_by", label="Who decided it")
     on = _when(decision.on)
     event: Event

@@ -268,7 +268,9 @@ def sync(db: Session, row: Restriction, sanction: Sanction) -> None:
     row.representations_deadline = sanction.representations_deadline
     row.representations_on = sanction.representations_on
     row.period_number = sanction.period_number
-    row.reviewed_on = sanction.decided_on
+    # The day this period's review was decided: None while it is awaited, which is always
+    # the case for a sanction in force (each decision that keeps it opens a new period).
+    row.reviewed_on = None if sanction.in_force else sanction.decided_on
     wanted = set(sanction.schools)
     row.schools = [s for s in db.scalars(select(School)) if s.name in wanted]
 

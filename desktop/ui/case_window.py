@@ -51,6 +51,7 @@ TABS = (
     ("people_tab", "PeopleTab"),
     ("evidence_tab", "EvidenceTab"),
     ("tasks_tab", "TasksTab"),
+    ("sanctions_tab", "SanctionsTab"),
 )
 LOADING = "Loading the case"
 NONE_TODAY = "No restrictions apply today."
@@ -176,6 +177,7 @@ class CaseWindow(QMainWindow):
         self._latest = Latest()
         self._layout_restored = False
         self.reason_dialog: ReasonDialog | None = None
+        self.wizard: QDialog | None = None
 
         central = QWidget()
         central.setObjectName("caseCentral")
@@ -235,6 +237,9 @@ class CaseWindow(QMainWindow):
         return action
 
     def _build_actions(self):
+        self.take_action_action = self._action(
+            "takeActionAction", "&Take action…", "restriction", ("Ctrl+T",)
+        )
         self.close_case_action = self._action("closeCaseAction", "&Close case…", "close_case")
         self.reopen_case_action = self._action("reopenCaseAction", "Re&open case…", "reopen_case")
         self.refresh_action = self._action("caseRefreshAction", "&Refresh", "refresh", ("F5",))
@@ -251,12 +256,14 @@ class CaseWindow(QMainWindow):
         self.previous_tab_action = self._action(
             "previousTabAction", "&Previous tab", shortcuts=("Ctrl+Shift+Tab", "Ctrl+PgUp")
         )
-        for action in (self.close_case_action, self.reopen_case_action):
+        for action in (self.take_action_action, self.close_case_action, self.reopen_case_action):
             action.setEnabled(False)  # until the header says which applies
 
     def _build_menus_and_toolbar(self):
         menus = self.menuBar()
         case_menu = menus.addMenu("C&ase")
+        case_menu.addAction(self.take_action_action)
+        case_menu.addSeparator()
         case_menu.addActions([self.close_case_action, self.reopen_case_action])
         case_menu.addSeparator()
         case_menu.addAction(self.close_window_action)
@@ -273,11 +280,13 @@ class CaseWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setIconSize(QSize(20, 20))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addAction(self.take_action_action)
         toolbar.addActions([self.close_case_action, self.reopen_case_action])
         toolbar.addSeparator()
         toolbar.addAction(self.refresh_action)
 
     def _connect_signals(self):
+        self.take_action_action.triggered.connect(self.take_action)
         self.close_case_action.triggered.connect(self.ask_to_close_case)
         self.reopen_case_action.triggered.connect(self.ask_to_reopen_case)
         self.refresh_action.triggered.connect(self.refresh)
@@ -324,6 +333,7 @@ class CaseWindow(QMainWindow):
         self.banner_frame.show()
         self.overdue_label.setVisible(header.review_overdue)
         editable = self.session.can(Operation.EDIT_CASES)
+        self.take_action_action.setEnabled(editable and not header.closed)
         self.close_case_action.setEnabled(editable and not header.closed)
         self.reopen_case_action.setEnabled(editable and header.closed)
         self.close_case_action.setVisible(not header.closed)
@@ -339,6 +349,7 @@ class CaseWindow(QMainWindow):
                 label.clear()
             self.banner_frame.hide()
             self.tab_widget.setEnabled(False)
+            self.take_action_action.setEnabled(False)
             self.close_case_action.setEnabled(False)
             self.reopen_case_action.setEnabled(False)
         else:
@@ -369,6 +380,31 @@ class CaseWindow(QMainWindow):
         count = self.tab_widget.count()
         if count:
             self.show_tab((self.tab_widget.currentIndex() + step) % count)
+
+    # -- taking action ----------------------------------------------------------------------
+    def take_action(self):
+        """Open the sanctions wizard on where the case stands (read off the UI thread)."""
+        if self.header is None or (self.wizard is not None and shiboken6.isValid(self.wizard)):
+            return
+        from desktop.services import sanction_view
+        from desktop.ui.sanctions_wizard import SanctionsWizard
+
+        case_id = self.case_id
+
+        def opened(ladder):
+            wizard = SanctionsWizard(self.session, ladder, self)
+            self.wizard = wizard
+            wizard.accepted.connect(self.refresh)
+            wizard.finished.connect(wizard.deleteLater)
+            wizard.open()
+
+        ReadOp(
+            parent=self,
+            session=self.session,
+            run=lambda job: sanction_view.case_ladder(job.session, case_id=case_id),
+            success=opened,
+            progress="Reading where the case stands",
+        ).start()
 
     # -- closing and reopening ---------------------------------------------------------------
     def ask_to_close_case(self):
@@ -452,4 +488,6 @@ class CaseWindow(QMainWindow):
             save_layout(self.state, STATE_KEY, self)
         if self.reason_dialog is not None and shiboken6.isValid(self.reason_dialog):
             self.reason_dialog.close()
+        if self.wizard is not None and shiboken6.isValid(self.wizard):
+            self.wizard.reject()
         super().closeEvent(event)

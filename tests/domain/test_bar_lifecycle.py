@@ -763,3 +763,15 @@ def test_overdue_matches_the_front_desk_rule() -> None:
     assert isinstance(binding, RestrictionFacts)
     for n in range(0, 120, 7):
         assert review_is_overdue(bar, days(n)) == review_overdue(binding, days(n), None)
+
+
+@given(st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2030, 12, 31)))
+@settings(max_examples=50, deadline=None)
+def test_the_dates_offered_for_a_notice_pass_the_notice_rules(day: dt.date) -> None:
+    from desktop.domain.sanctions import NoticeKind, notice_defaults
+
+    period, deadline = notice_defaults(day, GRADUATED.windows)
+    notice = BarNotice(day, Role.HEADTEACHER, NoticeKind.TEMPORARY, ("Ash",), period, deadline)
+    sanction = apply(None, notice, profile=GRADUATED, step=BAR)
+    assert sanction.representations_deadline == deadline
+    assert deadline < period.review_due <= period.ends

@@ -234,7 +234,18 @@ def test_several_restrictions_one_per_line_bars_first() -> None:
 def test_only_restrictions_applying_today_are_shown() -> None:
     lifted = replace(BAR, state=RestrictionState.LIFTED)
     future = replace(BAR, starts=TODAY + dt.timedelta(days=1))
-    over = replace(BAR, ends=TODAY - dt.timedelta(days=1), review_due=TODAY - dt.timedelta(days=8))
+    over = replace(
+        BAR,
+        ends=TODAY - dt.timedelta(days=1),
+        review_due=TODAY - dt.timedelta(days=8),
+        state=RestrictionState.ENDED,
+    )
     assert banner_text([lifted, future, over], TODAY) == "No restrictions apply today."
+    # Past its end but still recorded in force: its review was never decided. Shown as
+    # overdue, never as barred today and never silently gone.
+    lapsed = replace(over, state=RestrictionState.ACTIVE)
+    text = banner_text([lapsed], TODAY)
+    assert "without its review" in text and "review overdue" in text
+    assert not text.startswith("Barred")
     assert banner_text([], TODAY) == "No restrictions apply today."
     assert banner_text([lifted, PLAN], TODAY).startswith("Communication plan")

@@ -63,6 +63,7 @@ def add_restriction(
     ends: dt.date | None = None,
     review_due: dt.date | None = None,
     schools: tuple[int, ...] = (ASH,),
+    reviewed_on: dt.date | None = None,
 ) -> None:
     today = uk_today()
     with session.transaction(write=True) as db:
@@ -77,6 +78,7 @@ def add_restriction(
                 starts=starts or today - dt.timedelta(days=7),
                 ends=ends or today + dt.timedelta(days=60),
                 review_due=review_due or today + dt.timedelta(days=50),
+                reviewed_on=reviewed_on,
                 named_contact="J. Smith",
                 contact_role="Business Manager",
                 channels=json.dumps(["email"]),
@@ -166,12 +168,20 @@ def test_banner_shows_an_overdue_review_and_leaves_out_what_is_over(
     today = uk_today()
     add_restriction(admin, row.id, review_due=today - dt.timedelta(days=2))
     add_restriction(admin, row.id, state="lifted")  # lifted: not shown
-    add_restriction(  # over: not shown
+    add_restriction(  # past its end, never reviewed: shown as overdue, never silently gone
         admin,
         row.id,
         starts=today - dt.timedelta(days=90),
         ends=today - dt.timedelta(days=1),
         review_due=today - dt.timedelta(days=5),
+    )
+    add_restriction(  # over and reviewed: not shown
+        admin,
+        row.id,
+        starts=today - dt.timedelta(days=90),
+        ends=today - dt.timedelta(days=1),
+        review_due=today - dt.timedelta(days=5),
+        reviewed_on=today - dt.timedelta(days=5),
     )
     add_restriction(  # starts next week: listed, but not on today's banner
         admin,
@@ -181,9 +191,11 @@ def test_banner_shows_an_overdue_review_and_leaves_out_what_is_over(
         review_due=today + dt.timedelta(days=30),
     )
     header = casefile.case_header(admin, case_id=row.id)
-    assert [f.kind.value for f in header.restrictions] == ["bar", "communication_plan"]
+    kinds = [f.kind.value for f in header.restrictions]
+    assert kinds == ["bar", "bar", "communication_plan"]
     assert header.review_overdue
     assert "review overdue" in header.banner
+    assert "without its review" in header.banner
     assert "Communication plan" not in header.banner
 
 

@@ -19,9 +19,37 @@ from desktop.errors import StoreExists, ValidationError
 from desktop.services import audit, auth, cases, trust, users
 from desktop.services.demo import SAMPLE_PASSWORD, DemoResult, create_demo_store
 from desktop.services.frontdesk import FrontDeskSession
+from desktop.services.policies import profile_of, record_for_use
 from desktop.services.session import UserSession
 from desktop.storage import models as m
 from desktop.storage.keyvault import keys_path_for
+
+STEP_ENTRIES = {
+    "verbal_warning",
+    "mediation",
+    "written_warning",
+    "communication_plan",
+    "bar_notice",
+    "injunction_referral",
+    "police_or_legal_referral",
+    "referral",
+}
+EVERY_STAGE = {
+    "verbal_warning",
+    "mediation",
+    "written_warning",
+    "communication_plan",
+    "communication_plan_lifted",
+    "communication_plan_ended",
+    "bar_notice",
+    "bar_representations_received",
+    "bar_confirmed",
+    "bar_lifted",
+    "bar_ended",
+    "injunction_referral",
+    "police_or_legal_referral",
+    "social_care_referral",
+}
 
 
 @pytest.fixture
@@ -68,6 +96,7 @@ def test_cases_are_complete_and_consistent(demo: DemoResult, today: dt.date) -> 
         school_links = Counter(db.execute(select(m.case_schools.c.case_id)).scalars().all())
         volunteers = db.scalar(select(func.count()).select_from(m.PersonVoluntaryRole))
         opened_audits = db.scalar(select(func.count()).where(m.AuditEntry.action == "case.opened"))
+        stepped = set(db.scalars(select(m.CaseStep.case_id)))
     auth.sign_out(session)
 
     assert opened_audits == 300
@@ -81,6 +110,9 @@ def test_cases_are_complete_and_consistent(demo: DemoResult, today: dt.date) -> 
         if case.status == "closed":
             assert stage is Stage.RESOLVED and case.closed_on and case.closed_reason
             assert case.opened_on <= case.closed_on < today and events[case.id][-1] == "case_closed"
+        elif case.id in stepped:  # taken through the sanctions services
+            assert case.closed_on is None and stage is not Stage.RESOLVED
+            assert set(events[case.id]) & STEP_ENTRIES
         else:
             assert case.closed_on is None and stage is not Stage.RESOLVED
             later = {"concern_logged": set(), "verbal_warning": {"verbal_warning"}}
@@ -231,3 +263,53 @@ def test_every_tab_of_a_case_file_has_something_to_show(demo: DemoResult, today:
         assert edits and all(e.edit_reason and e.supersedes_id for e in edits)
     finally:
         session.close()
+
+
+def test_the_sample_has_a_case_at_every_stage_taken_through_the_services(
+    demo: DemoResult, today: dt.date
+) -> None:
+    """Issue 8, item 8: every step and lifecycle state, skips with their authoriser, confirmed
+    bars with review dates, a bar past its review awaiting a decision, and plans; each with
+    its chronology, events and scheduled reviews."""
+    session = admin(demo)
+    try:
+        with session.transaction() as db:
+            stages = set(db.scalars(select(m.Case.stage)))
+            steps = db.scalars(select(m.CaseStep)).all()
+            restrictions = db.scalars(select(m.Restriction)).all()
+            with_events = set(db.scalars(select(m.RestrictionEvent.restriction_id)))
+            reviews = db.scalars(
+                select(m.CaseTask).where(m.CaseTask.restriction_id.is_not(None))
+            ).all()
+            letters = db.scalar(select(func.count()).select_from(m.IssuedLetter))
+            profile = profile_of(record_for_use(db, None))
+            notices = {
+                r.restriction_id: r.notice_kind
+                for r in db.scalars(
+                    select(m.RestrictionEvent).where(m.RestrictionEvent.kind == "notice")
+                )
+            }
+    finally:
+        session.close()
+    assert stages >= EVERY_STAGE, EVERY_STAGE - stages
+    written = Counter(s.case_id for s in steps if s.kind == "written_warning")
+    assert max(written.values()) >= 2, "a case with two written warnings"
+    skips = [s for s in steps if s.skip_authorised_by]
+    assert skips
+    for step in skips:
+        assert Role(step.skip_role) in profile.step(step.step_id).skip_to
+        assert step.skip_justification.strip()
+    assert {"temporary", "intent"} <= set(notices.values())
+    assert restrictions and all(r.id in with_events for r in restrictions)
+    in_force = [r for r in restrictions if r.state in ("active", "provisional")]
+    assert {r.kind for r in in_force} == {"bar", "communication_plan"}
+    for row in in_force:
+        assert row.ends is not None and row.review_due is not None and row.named_contact
+    confirmed = [r for r in restrictions if r.kind == "bar" and r.phase == "in_force"]
+    assert confirmed and all(r.review_due and r.review_due <= r.ends for r in confirmed)
+    overdue = [r for r in in_force if r.kind == "bar" and min(r.review_due, r.ends) < today]
+    assert overdue, "a bar past its review date, still in force, awaiting a decision"
+    assert any(r.review_due >= today for r in confirmed)
+    open_reviews = {t.restriction_id for t in reviews if t.done_on is None}
+    assert {r.id for r in in_force} <= open_reviews
+    assert letters

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from desktop.ui.case_window import TABS
 
-TITLES = ("&Chronology", "&Incidents", "&People", "&Evidence", "&Tasks")
+TITLES = ("&Chronology", "&Incidents", "&People", "&Evidence", "&Tasks", "&Sanctions")
 
 
 class StandInTab(QWidget):

@@ -231,12 +231,14 @@ def test_ctrl_number_and_ctrl_tab_switch_tabs(qtbot, new_store, state, stand_ins
     qtbot.waitUntil(window.tabs[0].edit.hasFocus)
     press(qtbot, Qt.Key.Key_4, CTRL)
     assert tabs.currentIndex() == 3
-    press(qtbot, Qt.Key.Key_Tab, CTRL)
-    assert tabs.currentIndex() == 4
+    last = tabs.count() - 1
+    for index in range(4, last + 1):
+        press(qtbot, Qt.Key.Key_Tab, CTRL)
+        assert tabs.currentIndex() == index
     press(qtbot, Qt.Key.Key_Tab, CTRL)
     assert tabs.currentIndex() == 0  # round again
     press(qtbot, Qt.Key.Key_Backtab, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    assert tabs.currentIndex() == 4
+    assert tabs.currentIndex() == last
     press(qtbot, Qt.Key.Key_1, CTRL)
     assert tabs.currentIndex() == 0
 

@@ -21,6 +21,23 @@ EXPECTED = {
     "settings_4_procedurePage",
     "procedure_editor_error",
     "help",
+    "sanctions_1_choose",
+    "sanctions_2_skip",
+    "sanctions_3_verbal_warning",
+    "sanctions_3_mediation",
+    "sanctions_3_written_warning",
+    "sanctions_3_communication_plan",
+    "sanctions_3_bar",
+    "sanctions_3_referral",
+    "sanctions_4_letter",
+    "sanctions_5_confirm",
+    "case_6_sanctions",
+    "lifecycle_0_sanctions_tab",
+    "lifecycle_1_representations",
+    "lifecycle_2_review_confirm",
+    "lifecycle_3_review_vary",
+    "lifecycle_4_period_review",
+    "lifecycle_5_injunction",
 }
 
 

@@ -127,8 +127,8 @@ CALLS: dict[str, Callable[[UserSession, CaseRow], object]] = {
     "desktop.services.sanctions.take_step": lambda s, case: _reached(
         s, lambda: sanctions.take_step(s, case_id=case.id, draft=WARNING)
     ),
-    "desktop.services.sanction_reviews.decide": lambda s, case: sanction_reviews.decide(
-        s, restriction_id=_plan_id(case), decision=LIFT
+    "desktop.services.sanction_reviews.decide": lambda s, case: _reached(
+        s, lambda: sanction_reviews.decide(s, restriction_id=_plan_id(case), decision=LIFT)
     ),
     "desktop.services.sanction_reviews.record_representations": lambda s, case: _reached(
         s,
@@ -136,8 +136,11 @@ CALLS: dict[str, Callable[[UserSession, CaseRow], object]] = {
             s, restriction_id=_plan_id(case), given=Representations(ON, "Says sorry.")
         ),
     ),
-    "desktop.services.sanction_reviews.preview_decision_letter": lambda s, case: (
-        sanction_reviews.preview_decision_letter(s, restriction_id=_plan_id(case), decision=LIFT)
+    "desktop.services.sanction_reviews.preview_decision_letter": lambda s, case: _reached(
+        s,
+        lambda: sanction_reviews.preview_decision_letter(
+            s, restriction_id=_plan_id(case), decision=LIFT
+        ),
     ),
     "desktop.services.sanction_reviews.advance_injunction": lambda s, case: _reached(
         s,

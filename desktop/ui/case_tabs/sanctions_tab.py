@@ -1,0 +1,246 @@
+"""The case window's Sanctions tab: the case's bars and plans with the decisions they wait
+for, and the steps taken under the procedure (with any skip's authority).
+
+The buttons follow the selected bar or plan (and, for an injunction, the selected step);
+whether a decision is allowed is for the service to say, in words, in the dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+
+from desktop.dates import format_date
+from desktop.domain.injunctions import InjunctionState, next_states
+from desktop.domain.policy import StepKind
+from desktop.domain.roles import Operation
+from desktop.services import sanction_view
+from desktop.services.sanction_view import Ladder, SanctionRow, TakenStep
+from desktop.services.session import UserSession
+from desktop.ui.case_tabs.common import (
+    CaseTab,
+    button_row,
+    chain_tab_order,
+    empty_note,
+    list_table,
+    make_button,
+    restore_selection,
+    row_at,
+    stack,
+    vertical_split,
+)
+from desktop.ui.lifecycle_dialogs import (
+    InjunctionDialog,
+    PeriodReviewDialog,
+    RepresentationsDialog,
+    ReviewDecisionDialog,
+)
+
+SANCTION_HEADERS = ("Bar or plan", "Schools", "Status", "Starts", "Ends", "Review by", "Reps by")
+STEP_HEADERS = ("Date", "Step", "Decided by", "Skip authorised by", "Procedure", "Injunction")
+
+
+def injunction_state(step: TakenStep) -> InjunctionState | None:
+    if step.kind is not StepKind.INJUNCTION_REFERRAL or not step.state:
+        return None
+    return next((s for s in InjunctionState if s.label == step.state), None)
+
+
+def sanction_cells(row: SanctionRow) -> tuple[str, ...]:
+    deadline = format_date(row.representations_deadline)
+    if row.representations_on is not None:
+        deadline = f"Received {format_date(row.representations_on)}"
+    return (
+        row.label,
+        ", ".join(row.schools),
+        row.status_label,
+        format_date(row.starts),
+        format_date(row.ends),
+        format_date(row.review_due),
+        deadline,
+    )
+
+
+def step_cells(step: TakenStep) -> tuple[str, ...]:
+    decided = step.decided_by + (f", {step.decided_by_role}" if step.decided_by_role else "")
+    skip = ""
+    if step.skip_authorised_by:
+        skip = step.skip_authorised_by + (f", {step.skip_role}" if step.skip_role else "")
+    return (
+        format_date(step.taken_on),
+        step.label,
+        decided,
+        skip,
+        step.profile_version,
+        step.state,
+    )
+
+
+class SanctionsTab(CaseTab):
+    title = "&Sanctions"
+
+    def __init__(self, session: UserSession, case_id: int, parent=None):
+        super().__init__(session, case_id, "sanctionsTab", parent)
+        self.ladder: Ladder | None = None
+        self.sanctions: list[SanctionRow] = []
+        self.steps: list[TakenStep] = []
+        self._start()
+
+    # -- layout -----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.representations_button = make_button(
+            "representationsButton",
+            "Record &representations…",
+            "Record representations about the selected bar",
+        )
+        self.review_button = make_button(
+            "reviewDecisionButton",
+            "Review &decision…",
+            "Record the review decision on the selected bar or plan",
+            "Confirm, vary or lift the selected bar or plan",
+        )
+        self.period_button = make_button(
+            "periodReviewButton",
+            "&End-of-period review…",
+            "Record the end-of-period review of the selected bar or plan",
+            "Let the selected bar or plan end, or renew it for a new period",
+        )
+        self.injunction_button = make_button(
+            "injunctionButton",
+            "In&junction progress…",
+            "Record the progress of the selected injunction referral",
+        )
+        self.summary = QLabel()
+        self.summary.setObjectName("sanctionsSummary")
+        self.summary.setWordWrap(True)
+        self.table = list_table(
+            "sanctionsTable", "Bars and plans on this case", SANCTION_HEADERS, 0
+        )
+        self.steps_table = list_table(
+            "stepsTable", "Steps taken under the procedure", STEP_HEADERS, 1
+        )
+        self.empty_note = empty_note("No bar or communication plan on this case.")
+        self.steps_note = empty_note("No step has been taken under the procedure yet.")
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        steps_label = QLabel("Steps &taken")
+        steps_label.setBuddy(self.steps_table)
+        lower_layout.addWidget(steps_label)
+        lower_layout.addWidget(self.steps_note)
+        lower_layout.addWidget(self.steps_table, 1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.empty_note)
+        top_layout.addWidget(self.table, 1)
+        bar = button_row(
+            self.representations_button,
+            self.review_button,
+            self.period_button,
+            self.injunction_button,
+        )
+        stack(self, bar, self.summary, main=vertical_split("sanctionsSplit", (top, 1), (lower, 1)))
+        chain_tab_order(
+            self.representations_button,
+            self.review_button,
+            self.period_button,
+            self.injunction_button,
+            self.table,
+            self.steps_table,
+        )
+
+    def _connect_signals(self) -> None:
+        self.representations_button.clicked.connect(self.record_representations)
+        self.review_button.clicked.connect(self.review_decision)
+        self.period_button.clicked.connect(self.period_review)
+        self.injunction_button.clicked.connect(self.injunction_progress)
+        self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
+        self.steps_table.currentCellChanged.connect(lambda *_: self._update_buttons())
+
+    # -- reading ----------------------------------------------------------------------------
+    def reload(self) -> None:
+        case_id = self.case_id
+        self._read(
+            lambda job: sanction_view.case_ladder(job.session, case_id=case_id),
+            "Reading the sanctions",
+        )
+
+    def _show(self, ladder: Ladder) -> None:
+        keep = self.current_sanction()
+        keep_step = row_at(self.steps_table, self.steps)
+        self.ladder = ladder
+        self.sanctions, self.steps = list(ladder.sanctions), list(ladder.steps)
+        self._fill(self.table, [sanction_cells(r) for r in self.sanctions])
+        self._fill(self.steps_table, [step_cells(s) for s in self.steps])
+        self.summary.setText(
+            f"Under the procedure in force: {ladder.profile_name}, version "
+            f"{ladder.profile_version}. Each bar or plan keeps the version it was taken under."
+        )
+        self.empty_note.setVisible(not self.sanctions)
+        self.steps_note.setVisible(not self.steps)
+        restore_selection(
+            self.table,
+            [r.restriction_id for r in self.sanctions],
+            None if keep is None else keep.restriction_id,
+        )
+        restore_selection(
+            self.steps_table,
+            [s.id for s in self.steps],
+            None if keep_step is None else keep_step.id,
+            last=True,
+        )
+        self._update_buttons()
+        self.loaded.emit()
+
+    def _fill(self, table, rows: list[tuple[str, ...]]) -> None:  # noqa: ANN001
+        table.setRowCount(len(rows))
+        for number, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(number, column, item)
+
+    def current_sanction(self) -> SanctionRow | None:
+        return row_at(self.table, self.sanctions)
+
+    def current_step(self) -> TakenStep | None:
+        return row_at(self.steps_table, self.steps)
+
+    def _update_buttons(self) -> None:
+        editable = (
+            self.ladder is not None
+            and not self.ladder.closed
+            and self.session.can(Operation.EDIT_CASES)
+        )
+        row = self.current_sanction()
+        self.representations_button.setEnabled(
+            editable and row is not None and row.can_record_representations
+        )
+        self.review_button.setEnabled(editable and row is not None and row.can_review)
+        self.period_button.setEnabled(editable and row is not None and row.can_end_period)
+        step = self.current_step()
+        state = injunction_state(step) if step is not None else None
+        self.injunction_button.setEnabled(
+            editable and state is not None and bool(next_states(state))
+        )
+
+    # -- actions ----------------------------------------------------------------------------
+    def record_representations(self) -> None:
+        row = self.current_sanction()
+        if row is not None and self.ladder and self.representations_button.isEnabled():
+            self._open(RepresentationsDialog(self.session, self.ladder, row, self))
+
+    def review_decision(self) -> None:
+        row = self.current_sanction()
+        if row is not None and self.ladder and self.review_button.isEnabled():
+            self._open(ReviewDecisionDialog(self.session, self.ladder, row, self))
+
+    def period_review(self) -> None:
+        row = self.current_sanction()
+        if row is not None and self.ladder and self.period_button.isEnabled():
+            self._open(PeriodReviewDialog(self.session, self.ladder, row, self))
+
+    def injunction_progress(self) -> None:
+        step = self.current_step()
+        if step is not None and self.injunction_button.isEnabled():
+            self._open(InjunctionDialog(self.session, step, self))
