@@ -285,7 +285,8 @@ def test_close_and_reopen_with_a_reason(
         .endswith(f"Closed {format_date(uk_today())}: Behaviour has improved.")
     )
     assert casefile.case_header(session, case_id=case_id).closed
-    assert toolbar_button(window, "reopenCaseAction").isVisible()
+    # The toolbar follows the header's reload (the Sanctions tab reloads it too).
+    qtbot.waitUntil(lambda: toolbar_button(window, "reopenCaseAction").isVisible(), timeout=5000)
 
     messenger.confirmations.append(True)
     close_or_reopen(qtbot, window, "reopenCaseAction", "A new incident at pick-up.")
