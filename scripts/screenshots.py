@@ -218,8 +218,8 @@ def lifecycle_dialogs(store: Path, main_window, state, out: Path) -> None:  # no
     from desktop.services.sanctions import StepDraft
     from desktop.storage import models as m
     from desktop.ui.case_window import CaseWindow
+    from desktop.ui.injunction_dialog import InjunctionDialog
     from desktop.ui.lifecycle_dialogs import (
-        InjunctionDialog,
         PeriodReviewDialog,
         RepresentationsDialog,
         ReviewDecisionDialog,

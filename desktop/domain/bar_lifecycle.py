@@ -31,7 +31,6 @@ from desktop.domain.sanctions import (
     AskedToLeave,
     BarNotice,
     Event,
-    NoticeKind,
     Outcome,
     Period,
     PeriodReview,
@@ -42,6 +41,7 @@ from desktop.domain.sanctions import (
     Sanction,
     default_deadline,
     may_confirm,
+    next_period_start,
     phase_words,
 )
 from desktop.domain.text import clean_block
@@ -272,9 +272,7 @@ def _decide(sanction: Sanction, event: ReviewDecision, windows: Windows, step: S
             f"Say how long the {what} lasts and when it will be reviewed.",
             "ends" if event.ends is None else "review_due",
         )
-    starts = sanction.period.starts
-    if first_decision and sanction.notice is NoticeKind.INTENT:
-        starts = max(starts, event.on)  # nothing bound the person before the decision
+    starts = next_period_start(sanction, event.outcome, event.on)
     period = Period(starts, event.ends, event.review_due)
     check_period(period, decided_on=event.on, windows=windows)
     schools = sanction.schools if event.schools is None else _schools(event.schools)
@@ -318,9 +316,7 @@ def _period_review(
             "Say how long the new period lasts and when it will be reviewed.",
             "ends" if event.ends is None else "review_due",
         )
-    old = sanction.period
-    # A renewal follows on from the old period; one decided late cannot reach back.
-    starts = old.ends + ONE_DAY if event.on <= old.ends else event.on
+    starts = next_period_start(sanction, Outcome.RENEW, event.on)
     period = Period(starts, event.ends, event.review_due)
     check_period(period, decided_on=event.on, windows=windows)
     return replace(

@@ -198,6 +198,51 @@ def may_confirm(sanction: Sanction, on: dt.date) -> bool:
     return sanction.representations_on is not None or (deadline is not None and on > deadline)
 
 
+# -- the decisions a sanction waits for ------------------------------------------------------
+_FIRST_DECISION = (Phase.NOTICE, Phase.REPRESENTATIONS)
+
+
+def awaits_representations(sanction: Sanction) -> bool:
+    """A bar's notice is out and the trust has not yet decided: representations are due."""
+    return sanction.kind is RestrictionKind.BAR and sanction.phase in _FIRST_DECISION
+
+
+def decision_outcomes(sanction: Sanction, *, end_of_period: bool) -> tuple[Outcome, ...]:
+    """What a review may decide now: the first decision confirms or lifts, one on a
+    restriction in force varies or lifts; the end-of-period review lets it end or renews it.
+    Empty when no such decision is due."""
+    if end_of_period:
+        return (Outcome.END, Outcome.RENEW) if sanction.phase is Phase.IN_FORCE else ()
+    if sanction.phase in _FIRST_DECISION:
+        return (Outcome.CONFIRM, Outcome.LIFT)
+    if sanction.phase is Phase.IN_FORCE:
+        return (Outcome.VARY, Outcome.LIFT)
+    return ()
+
+
+def next_period_start(sanction: Sanction, outcome: Outcome, on: dt.date) -> dt.date:
+    """Where the period set by a decision on `on` runs from. A renewal follows on from the
+    old period (one decided late cannot reach back); confirming a notice of intent starts no
+    earlier than the decision, since nothing bound the person before it; otherwise the
+    period keeps its start."""
+    old = sanction.period
+    if old is None:
+        return on
+    if outcome is Outcome.RENEW:
+        return old.ends + ONE_DAY if on <= old.ends else on
+    if sanction.phase in _FIRST_DECISION and sanction.notice is NoticeKind.INTENT:
+        return max(old.starts, on)
+    return old.starts
+
+
+def proposed_period(sanction: Sanction, outcome: Outcome, on: dt.date, windows: Windows) -> Period:
+    """The period offered for a decision on `on`: where it must start, and the procedure's
+    usual length and review from then (or from the decision, if later)."""
+    starts = next_period_start(sanction, outcome, on)
+    usual = default_period(sanction.kind, max(starts, on), windows)
+    return Period(starts, usual.ends, usual.review_due)
+
+
 # -- reading a sanction ----------------------------------------------------------------------
 class Status(StrEnum):
     AWAITING_NOTICE = "awaiting_notice"

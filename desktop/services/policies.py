@@ -115,6 +115,16 @@ def profile_of(record: PolicyProfileRecord) -> Profile:
     return read(record.text, record.file_name or f"{record.profile_id}.toml")
 
 
+def profile_for_reading(db: Session) -> Profile:
+    """The profile in force, or the shipped default for a store with none on record yet
+    (recorded only when a step needs it, by `record_for_use`)."""
+    found = active_record(db)
+    if found is not None:
+        return profile_of(found)
+    file_name, text = shipped_text(DEFAULT_PROFILE_ID)
+    return read(text, file_name)
+
+
 def record_for_use(db: Session, actor: Actor | None) -> PolicyProfileRecord:
     """The record of the profile in force, recording the shipped default first if this
     store has none yet (a store made before profiles were kept)."""

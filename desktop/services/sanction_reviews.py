@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from desktop.dates import format_date, uk_today
+from desktop.domain.bar_lifecycle import apply as apply_event
 from desktop.domain.chronology import EventKind
 from desktop.domain.injunctions import InjunctionState, advance
 from desktop.domain.ladder import role_names
@@ -34,7 +35,7 @@ from desktop.domain.text import clean_block, clean_line
 from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services import audit, frontdesk, letter_facts, scope
 from desktop.services import sanction_store as store
-from desktop.services.sanctions import LetterChoice, chronicle_entry
+from desktop.services.sanctions import LetterChoice
 from desktop.services.session import UserSession
 from desktop.services.step_letters import LetterPreview, preview
 from desktop.storage.models import Case, CaseStep, Restriction, School
@@ -78,6 +79,7 @@ class _Step:
 
     case: Case
     row: Restriction
+    before: store.Replayed  # the sanction as it stood, with its profile and step
     event: Event
     after: Sanction
     by_name: str
@@ -96,10 +98,22 @@ def _restriction(session: UserSession, db: Session, restriction_id: int) -> Rest
     return row
 
 
-def _check_recorder(session: UserSession, db: Session, row: Restriction) -> None:
-    """Refuse a user whose role the procedure does not let record this sanction's events."""
-    _profile, step = store.profile_and_step(db, row.profile_record_id, row.step_id)
-    _may_record(session, step)
+def _as_it_stands(session: UserSession, db: Session, row: Restriction) -> store.Replayed:
+    """The sanction as its events make it, once the user's role may record its decisions."""
+    found = store.replay(db, row)
+    if found is None:
+        raise ValidationError(
+            "This restriction was kept before Casebook recorded decisions step by step; "
+            "write what was decided on the case's chronology instead.",
+            "step",
+        )
+    _may_record(session, found.step)
+    return found
+
+
+def _after(found: store.Replayed, event: Event) -> Sanction:
+    """The sanction once `event` is applied; ValidationError saying what to change if not."""
+    return apply_event(found.sanction, event, profile=found.profile, step=found.step)
 
 
 def _may_record(session: UserSession, step: Step) -> None:
@@ -132,20 +146,19 @@ def _work_out_representations(
     )
     if not summary:
         raise ValidationError("Summarise what the representations say.", "summary")
-    _check_recorder(session, db, row)
+    found = _as_it_stands(session, db, row)
     event = RepresentationsReceived(_when(given.received_on), session.actor.role)
-    found = store.replay(db, row, [event])
-    if found is None:
-        raise ValidationError("This restriction was recorded before the wizard.", "step")
+    after = _after(found, event)
     return _Step(
         case=row.case,
         row=row,
+        before=found,
         event=event,
-        after=found.sanction,
+        after=after,
         by_name=session.actor.full_name,
         moment=LetterMoment.ACKNOWLEDGE,
         letter=None,
-        summary=f"Representations received about the {found.sanction.what}",
+        summary=f"Representations received about the {after.what}",
         detail=summary,
         kind=EventKind.REPRESENTATION,
     )
@@ -155,7 +168,7 @@ def _work_out_decision(
     session: UserSession, db: Session, restriction_id: int, decision: Decision, *, review: bool
 ) -> _Step:
     row = _restriction(session, db, restriction_id)
-    _check_recorder(session, db, row)
+    found = _as_it_stands(session, db, row)
     by_name = clean_line(decision.decided_by, field="decided_by", label="Who decided it")
     on = _when(decision.on)
     event: Event
@@ -178,10 +191,7 @@ def _work_out_decision(
             decision.ends,
             decision.review_due,
         )
-    found = store.replay(db, row, [event])
-    if found is None:
-        raise ValidationError("This restriction was recorded before the wizard.", "step")
-    after = found.sanction
+    after = _after(found, event)
     moments = {
         Outcome.CONFIRM: LetterMoment.CONFIRM,
         Outcome.VARY: LetterMoment.VARY,
@@ -209,6 +219,7 @@ def _work_out_decision(
     return _Step(
         case=row.case,
         row=row,
+        before=found,
         event=event,
         after=after,
         by_name=by_name,
@@ -222,8 +233,7 @@ def _work_out_decision(
 
 def _letter_for(db: Session, work: _Step, choice: LetterChoice) -> None:
     """Attach the letter the profile sends at this moment, with its fields."""
-    found = store.replay(db, work.row)
-    assert found is not None
+    found = work.before
     type_id = found.step.letter_for(work.moment) if work.moment else None
     if type_id is None:
         return
@@ -276,18 +286,19 @@ def _write(session: UserSession, db: Session, work: _Step, choice: LetterChoice)
     event_row.restriction_id = work.row.id
     db.add(event_row)
     db.flush()
-    found = store.replay(db, work.row)
-    assert found is not None
-    store.sync(db, work.row, found.sanction)
+    after, step = work.after, work.before.step
+    store.sync(db, work.row, after)
     store.close_reviews(db, work.row.id, actor, work.event.on)
     store.schedule(
         db,
         actor,
         work.case.id,
         work.row.id,
-        store.reviews_due(found.sanction, role_names(found.step.review)),
+        store.reviews_due(after, role_names(step.review)),
     )
-    chronicle_entry(db, session, work.case, work.kind, work.event.on, work.summary, work.detail)
+    store.chronicle_entry(
+        db, session.actor, work.case, work.kind, work.event.on, work.summary, work.detail
+    )
     issued = None
     if choice.issue and work.letter is not None:
         issued = letter_facts.keep(
@@ -302,13 +313,13 @@ def _write(session: UserSession, db: Session, work: _Step, choice: LetterChoice)
         detail={
             "restriction_id": work.row.id,
             "outcome": event_row.outcome,
-            "phase": found.sanction.phase.value,
+            "phase": after.phase.value,
             "letter_id": issued.id if issued else None,
         },
     )
     frontdesk.publish(db, session.store)
     return DecisionResult(
-        work.row.id, found.sanction.phase.value, issued.id if issued else None, work.case.stage
+        work.row.id, after.phase.value, issued.id if issued else None, work.case.stage
     )
 
 
@@ -390,8 +401,8 @@ def advance_injunction(
         details["changed_on"] = moved.changed_on.isoformat()
         row.details = json.dumps(details, sort_keys=True)
         row.state = moved.state.value
-        chronicle_entry(
-            db, session, case, EventKind.INJUNCTION_REFERRAL, on, moved.state.label, text
+        store.chronicle_entry(
+            db, session.actor, case, EventKind.INJUNCTION_REFERRAL, on, moved.state.label, text
         )
         store.refresh_stage(db, case)
         audit.record(

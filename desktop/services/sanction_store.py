@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from desktop.dates import utc_now
+from desktop.dates import UK, uk_today, utc_now
 from desktop.domain.bar_lifecycle import replay as replay_events
-from desktop.domain.incidents import Agency
+from desktop.domain.chronology import EventKind
+from desktop.domain.incidents import Agency, PartyRole, incidents_per_target
 from desktop.domain.injunctions import Injunction, InjunctionState
 from desktop.domain.injunctions import stage_mark as injunction_mark
 from desktop.domain.ladder import SkipAuthority, StageMark, StepRecord, case_stage
 from desktop.domain.policy import Profile, Step, StepKind
-from desktop.domain.restrictions import RestrictionState
+from desktop.domain.restrictions import RestrictionFacts, RestrictionKind, RestrictionState
 from desktop.domain.roles import Role
 from desktop.domain.sanctions import (
     AskedToLeave,
@@ -42,6 +43,7 @@ from desktop.domain.sanctions import (
 )
 from desktop.domain.sanctions import stage_mark as sanction_mark
 from desktop.services import policies
+from desktop.services.event_versions import add_version
 from desktop.services.session import Actor
 from desktop.storage.models import (
     Case,
@@ -50,9 +52,11 @@ from desktop.storage.models import (
     CaseTask,
     Incident,
     IncidentAgency,
+    IncidentParty,
     Restriction,
     RestrictionEvent,
     School,
+    StaffMember,
 )
 
 # RestrictionEvent.kind values, one per domain event class.
@@ -243,14 +247,14 @@ def profile_and_step(db: Session, record_id: int | None, step_id: str) -> tuple[
     return profile, profile.step(step_id)
 
 
-def replay(db: Session, row: Restriction, extra: Sequence[Event] = ()) -> Replayed | None:
-    """The bar or plan as its events make it (plus `extra`, not yet recorded); None for a
-    restriction kept before the sanctions wizard, which has no events."""
+def replay(db: Session, row: Restriction) -> Replayed | None:
+    """The bar or plan as its recorded events make it; None for a restriction kept before
+    the sanctions wizard, which has no events."""
     rows = events_of(db, row.id)
-    if not rows and not extra:
+    if not rows:
         return None
     profile, step = profile_and_step(db, row.profile_record_id, row.step_id)
-    sanction = replay_events([*(as_event(r) for r in rows), *extra], profile=profile, step=step)
+    sanction = replay_events([as_event(r) for r in rows], profile=profile, step=step)
     return Replayed(row, sanction, profile, step)
 
 
@@ -272,7 +276,7 @@ def sync(db: Session, row: Restriction, sanction: Sanction) -> None:
     # the case for a sanction in force (each decision that keeps it opens a new period).
     row.reviewed_on = None if sanction.in_force else sanction.decided_on
     wanted = set(sanction.schools)
-    row.schools = [s for s in db.scalars(select(School)) if s.name in wanted]
+    row.schools = list(db.scalars(select(School).where(School.name.in_(sorted(wanted)))))
 
 
 def case_sanctions(db: Session, case_id: int) -> list[Replayed]:
@@ -308,6 +312,86 @@ def refresh_stage(db: Session, case: Case) -> None:
     if not records and not marks:
         return
     case.stage = case_stage(records, marks).value
+
+
+# -- facts the rules need ---------------------------------------------------------------
+def bars_in_force(db: Session, person_id: int) -> list[RestrictionFacts]:
+    """The person's bars in force now or later (on any case), for the one-bar-per-school
+    rule."""
+    rows = db.scalars(
+        select(Restriction).where(
+            Restriction.person_id == person_id,
+            Restriction.kind == RestrictionKind.BAR.value,
+            Restriction.state.in_(
+                [RestrictionState.ACTIVE.value, RestrictionState.PROVISIONAL.value]
+            ),
+        )
+    )
+    today = uk_today()
+    return [
+        RestrictionFacts(
+            kind=RestrictionKind.BAR,
+            schools=tuple(s.name for s in r.schools),
+            starts=r.starts,
+            ends=r.ends,
+            review_due=r.review_due,
+            named_contact=r.named_contact,
+            contact_role=r.contact_role,
+            channels=(),
+            state=RestrictionState(r.state),
+        )
+        for r in rows
+        if r.ends is None or r.ends >= today
+    ]
+
+
+def incidents_by_target(db: Session, case_id: int) -> dict[str, list[tuple[int, dt.date]]]:
+    """Each member of staff targeted on the case, with the incidents against them (for the
+    course-of-conduct check an injunction referral needs)."""
+    rows = db.execute(
+        select(Incident.id, Incident.occurred_at, IncidentParty.description, StaffMember.name)
+        .join(IncidentParty, IncidentParty.incident_id == Incident.id)
+        .outerjoin(StaffMember, StaffMember.id == IncidentParty.staff_member_id)
+        .where(Incident.case_id == case_id, IncidentParty.role == PartyRole.STAFF_TARGETED.value)
+    ).all()
+    per_incident: dict[int, tuple[dt.date, list[str]]] = {}
+    for r in rows:
+        day, names = per_incident.setdefault(r.id, (r.occurred_at.date(), []))
+        names.append(r.name or r.description or "")
+    return incidents_per_target((i, day, names) for i, (day, names) in per_incident.items())
+
+
+# -- the chronology ------------------------------------------------------------------------
+def chronicle_entry(
+    db: Session,
+    actor: Actor,
+    case: Case,
+    kind: EventKind,
+    on: dt.date,
+    summary: str,
+    detail: str,
+) -> CaseEvent:
+    """One chronology entry written by a step or a decision, dated `on`."""
+    return add_version(
+        db,
+        actor,
+        CaseEvent(
+            case_id=case.id,
+            occurred_at=chronology_moment(on),
+            kind=kind.value,
+            summary=summary[:300],
+            detail=detail,
+        ),
+        previous=None,
+    )
+
+
+def chronology_moment(on: dt.date) -> dt.datetime:
+    """The moment a dated decision sits at on the chronology: the current time when it is
+    today, else noon UK time on its day (decisions are dated, not timed)."""
+    if on == uk_today():
+        return utc_now()
+    return dt.datetime.combine(on, dt.time(12, 0), tzinfo=UK).astimezone(dt.UTC)
 
 
 # -- scheduled reviews ----------------------------------------------------------------------

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 
 from desktop.dates import format_date, uk_today
 from desktop.domain import step_requirements
+from desktop.domain.injunctions import InjunctionState, next_states
 from desktop.domain.ladder import (
+    Recommendation,
     StepRecord,
     recommend,
     skipped_steps,
@@ -26,7 +28,12 @@ from desktop.domain.policy import Profile, StepKind, Windows
 from desktop.domain.restrictions import RestrictionKind
 from desktop.domain.roles import Role
 from desktop.domain.sanctions import (
+    Outcome,
+    Period,
     Status,
+    awaits_representations,
+    decision_outcomes,
+    proposed_period,
 )
 from desktop.domain.sanctions import status as sanction_status
 from desktop.services import letter_facts, policies, scope, step_letters
@@ -56,6 +63,7 @@ class StepOption:
     may_take: bool  # the user's role may record it
     letter_type: str | None  # the letter it sends when taken
     requirements: tuple[step_requirements.Requirement, ...]
+    unavailable: str = ""  # why it cannot be chosen now, or "" if it can
 
     @property
     def is_skip(self) -> bool:
@@ -76,6 +84,8 @@ class TakenStep:
     skip_justification: str
     profile_version: str
     state: str  # an injunction referral's state label, else ""
+    injunction: InjunctionState | None = None  # an injunction referral's state
+    injunction_next: tuple[InjunctionState, ...] = ()  # where the referral may go next
 
 
 @dataclass(frozen=True)
@@ -98,10 +108,19 @@ class SanctionRow:
     profile_version: str
     review_roles: tuple[Role, ...]
     can_record_representations: bool
-    can_review: bool
-    can_end_period: bool
+    review_outcomes: tuple[Outcome, ...]  # what the trust's review may decide now
+    period_outcomes: tuple[Outcome, ...]  # what the end-of-period review may decide now
+    proposals: Mapping[Outcome, Period]  # the period offered for each dated outcome, today
     named_contact: str
     terms: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def can_review(self) -> bool:
+        return bool(self.review_outcomes)
+
+    @property
+    def can_end_period(self) -> bool:
+        return bool(self.period_outcomes)
 
 
 @dataclass(frozen=True)
@@ -159,11 +178,20 @@ def status_words(value: Status) -> str:
 
 
 def _options(
-    profile: Profile, records: list[StepRecord], recommended: str | None, role: Role
+    profile: Profile,
+    records: list[StepRecord],
+    advice: Recommendation,
+    role: Role,
 ) -> tuple[StepOption, ...]:
     found = []
+    recommended = advice.step.id if advice.step else None
     for step in profile.steps:
         skipped = skipped_steps(profile, records, step.id)
+        unavailable = ""
+        if role not in step.take:
+            unavailable = "Your role cannot record this step."
+        elif advice.referral_first and step.id != recommended:
+            unavailable = "The police or legal referral must be recorded first."
         found.append(
             StepOption(
                 id=step.id,
@@ -178,25 +206,29 @@ def _options(
                 may_take=role in step.take,
                 letter_type=step_letters.opening_letter(step),
                 requirements=step_requirements.requirements(step.kind),
+                unavailable=unavailable,
             )
         )
     return tuple(found)
 
 
-def _sanction_row(found: store.Replayed, today: dt.date, role: Role) -> SanctionRow:
+def _sanction_row(found: store.Replayed, today: dt.date) -> SanctionRow:
     row, sanction, step = found.row, found.sanction, found.step
     now = sanction_status(sanction, today)
     period = sanction.period
-    phase = sanction.phase.value
     try:
         terms = json.loads(row.terms or "{}")
     except ValueError:
         terms = {}
+    review = decision_outcomes(sanction, end_of_period=False)
+    ending = decision_outcomes(sanction, end_of_period=True)
+    dated = [o for o in (*review, *ending) if o in (Outcome.CONFIRM, Outcome.VARY, Outcome.RENEW)]
+    windows = found.profile.windows
     return SanctionRow(
         restriction_id=row.id,
         kind=sanction.kind,
         label=step.label,
-        phase=phase,
+        phase=sanction.phase.value,
         status=now,
         status_label=status_words(now),
         schools=sanction.schools,
@@ -208,10 +240,10 @@ def _sanction_row(found: store.Replayed, today: dt.date, role: Role) -> Sanction
         notice_kind=sanction.notice.value if sanction.notice else "",
         profile_version=sanction.profile_version,
         review_roles=tuple(r for r in Role if r in step.review),
-        can_record_representations=phase in ("notice", "representations_received")
-        and sanction.kind is RestrictionKind.BAR,
-        can_review=phase in ("notice", "representations_received", "in_force"),
-        can_end_period=phase == "in_force",
+        can_record_representations=awaits_representations(sanction),
+        review_outcomes=review,
+        period_outcomes=ending,
+        proposals={o: proposed_period(sanction, o, today, windows) for o in dated},
         named_contact=row.named_contact,
         terms=terms if isinstance(terms, dict) else {},
     )
@@ -249,6 +281,10 @@ def _taken(row: CaseStep) -> TakenStep:
         skip_justification=row.skip_justification,
         profile_version=row.profile_version,
         state=injunction.state.label if injunction else "",
+        injunction=injunction.state if injunction else None,
+        injunction_next=tuple(
+            s for s in InjunctionState if injunction and s in next_states(injunction.state)
+        ),
     )
 
 
@@ -256,13 +292,7 @@ def case_ladder(session: UserSession, *, case_id: int) -> Ladder:
     """Where the case stands under the procedure in force, and what it may do next."""
     with session.transaction() as db:
         case = scope.require_case(session, db, case_id)
-        record = policies.active_record(db)
-        if record is None:
-            file_name, text = policies.shipped_text(policies.DEFAULT_PROFILE_ID)
-            profile = policies.read(text, file_name)
-        else:
-            profile = policies.profile_of(record)
-        return _ladder(session, db, case, profile)
+        return _ladder(session, db, case, policies.profile_for_reading(db))
 
 
 def _ladder(session: UserSession, db: Session, case: Case, profile: Profile) -> Ladder:
@@ -295,11 +325,9 @@ def _ladder(session: UserSession, db: Session, case: Case, profile: Profile) -> 
         recommended=advice.step.id if advice.step else None,
         reason=advice.reason,
         referral_first=advice.referral_first,
-        options=_options(profile, records, advice.step.id if advice.step else None, role),
+        options=_options(profile, records, advice, role),
         steps=tuple(_taken(r) for r in rows),
-        sanctions=tuple(
-            _sanction_row(found, today, role) for found in store.case_sanctions(db, case.id)
-        ),
+        sanctions=tuple(_sanction_row(found, today) for found in store.case_sanctions(db, case.id)),
         schools=schools,
         incidents=_incident_choices(db, case.id),
         user_role=role,

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop.dates import UK, format_date, uk_today, utc_now
+from desktop.dates import format_date, uk_today, utc_now
 from desktop.domain import step_requirements
 from desktop.domain.bar_lifecycle import apply as apply_event
 from desktop.domain.bar_lifecycle import check_one_bar_per_school
 from desktop.domain.chronology import EventKind
-from desktop.domain.incidents import PartyRole, incidents_per_target
 from desktop.domain.injunctions import refer
 from desktop.domain.ladder import (
     SkipAuthority,
@@ -31,7 +30,7 @@ from desktop.domain.ladder import (
     role_names,
 )
 from desktop.domain.policy import Profile, Step, StepKind
-from desktop.domain.restrictions import RestrictionFacts, RestrictionKind, RestrictionState
+from desktop.domain.restrictions import RestrictionState
 from desktop.domain.roles import Operation, Role
 from desktop.domain.sanctions import (
     AskedToLeave,
@@ -46,19 +45,14 @@ from desktop.domain.text import clean_block, clean_line
 from desktop.errors import ValidationError
 from desktop.services import audit, frontdesk, letter_facts, policies, scope, step_letters
 from desktop.services import sanction_store as store
-from desktop.services.event_versions import add_version
 from desktop.services.session import UserSession
 from desktop.services.step_letters import LetterPreview
 from desktop.storage.models import (
     Case,
-    CaseEvent,
     CaseStep,
-    Incident,
-    IncidentParty,
     PolicyProfileRecord,
     Restriction,
     School,
-    StaffMember,
 )
 
 MAX_ANSWER_LENGTH = 4000
@@ -130,6 +124,7 @@ class _Plan:
     events: list[Event]
     letter: letter_facts.LetterDraft | None
     injunction_targets: tuple[str, ...] = ()
+    opened: Sanction | None = None  # the bar or plan its events start, as the rules make it
 
 
 def _date(value: object, label: str, name: str) -> dt.date:
@@ -155,49 +150,6 @@ def _clean_details(kind: StepKind, raw: Mapping[str, object]) -> dict[str, objec
         else:
             found[name] = value
     return found
-
-
-def _existing_bars(db: Session, person_id: int, case_id: int) -> list[RestrictionFacts]:
-    """The person's bars in force now or later (on any case), for the one-bar-per-school rule."""
-    rows = db.scalars(
-        select(Restriction).where(
-            Restriction.person_id == person_id,
-            Restriction.kind == RestrictionKind.BAR.value,
-            Restriction.state.in_(
-                [RestrictionState.ACTIVE.value, RestrictionState.PROVISIONAL.value]
-            ),
-        )
-    )
-    today = uk_today()
-    return [
-        RestrictionFacts(
-            kind=RestrictionKind.BAR,
-            schools=tuple(s.name for s in r.schools),
-            starts=r.starts,
-            ends=r.ends,
-            review_due=r.review_due,
-            named_contact=r.named_contact,
-            contact_role=r.contact_role,
-            channels=(),
-            state=RestrictionState(r.state),
-        )
-        for r in rows
-        if r.ends is None or r.ends >= today
-    ]
-
-
-def _targets(db: Session, case_id: int) -> dict[str, list[tuple[int, dt.date]]]:
-    rows = db.execute(
-        select(Incident.id, Incident.occurred_at, IncidentParty.description, StaffMember.name)
-        .join(IncidentParty, IncidentParty.incident_id == Incident.id)
-        .outerjoin(StaffMember, StaffMember.id == IncidentParty.staff_member_id)
-        .where(Incident.case_id == case_id, IncidentParty.role == PartyRole.STAFF_TARGETED.value)
-    ).all()
-    per_incident: dict[int, tuple[dt.date, list[str]]] = {}
-    for r in rows:
-        day, names = per_incident.setdefault(r.id, (r.occurred_at.date(), []))
-        names.append(r.name or r.description or "")
-    return incidents_per_target((i, day, names) for i, (day, names) in per_incident.items())
 
 
 def _plan(session: UserSession, db: Session, case: Case, draft: StepDraft) -> _Plan:
@@ -230,6 +182,8 @@ def _plan(session: UserSession, db: Session, case: Case, draft: StepDraft) -> _P
     plan = _Plan(profile_row, profile, step, record, details, decided_by, schools, [], None)
     if step.kind.restriction is not None:
         plan.events = _opening_events(db, case, draft, plan)
+        for event in plan.events:  # refused here, before anything is written
+            plan.opened = apply_event(plan.opened, event, profile=profile, step=step)
     if step.kind is StepKind.INJUNCTION_REFERRAL:
         injunction = refer(
             on=draft.taken_on,
@@ -237,7 +191,7 @@ def _plan(session: UserSession, db: Session, case: Case, draft: StepDraft) -> _P
             profile=profile,
             step=step,
             legal_contact=str(details.get("legal_contact", "")),
-            incidents_by_target=_targets(db, case.id),
+            incidents_by_target=store.incidents_by_target(db, case.id),
         )
         plan.injunction_targets = injunction.targets
     plan.letter = step_letters.step_letter(
@@ -299,10 +253,7 @@ def _opening_events(db: Session, case: Case, draft: StepDraft, plan: _Plan) -> l
                 asked_by = next(r for r in Role if r in plan.step.take)
             events.append(AskedToLeave(draft.asked_to_leave_on, asked_by, names))
         events.append(BarNotice(draft.taken_on, by, draft.notice_kind, names, period, deadline))
-        check_one_bar_per_school(names, _existing_bars(db, case.subject_id, case.id))
-    sanction: Sanction | None = None
-    for event in events:  # refused here, before anything is written
-        sanction = apply_event(sanction, event, profile=plan.profile, step=plan.step)
+        check_one_bar_per_school(names, store.bars_in_force(db, case.subject_id))
     return events
 
 
@@ -454,11 +405,10 @@ def _open_restriction(
         event_row.restriction_id = row.id
         db.add(event_row)
     db.flush()
-    found = store.replay(db, row)
-    assert found is not None
-    store.sync(db, row, found.sanction)
+    assert plan.opened is not None
+    store.sync(db, row, plan.opened)
     reviewer = role_names(plan.step.review)
-    store.schedule(db, session.actor, case.id, row.id, store.reviews_due(found.sanction, reviewer))
+    store.schedule(db, session.actor, case.id, row.id, store.reviews_due(plan.opened, reviewer))
     return row
 
 
@@ -497,40 +447,15 @@ def _chronicle(
         detail += "\nCourse of conduct against: " + ", ".join(plan.injunction_targets)
     for event in plan.events:
         if isinstance(event, AskedToLeave):
-            chronicle_entry(
-                db, session, case, EventKind.ASKED_TO_LEAVE, event.on, "Asked to leave the site", ""
+            store.chronicle_entry(
+                db,
+                session.actor,
+                case,
+                EventKind.ASKED_TO_LEAVE,
+                event.on,
+                "Asked to leave the site",
+                "",
             )
-    chronicle_entry(
-        db, session, case, STEP_EVENT_KINDS[kind], draft.taken_on, summary, detail.strip()
+    store.chronicle_entry(
+        db, session.actor, case, STEP_EVENT_KINDS[kind], draft.taken_on, summary, detail.strip()
     )
-
-
-def chronicle_entry(
-    db: Session,
-    session: UserSession,
-    case: Case,
-    kind: EventKind,
-    on: dt.date,
-    summary: str,
-    detail: str,
-) -> CaseEvent:
-    return add_version(
-        db,
-        session.actor,
-        CaseEvent(
-            case_id=case.id,
-            occurred_at=chronology_moment(on),
-            kind=kind.value,
-            summary=summary[:300],
-            detail=detail,
-        ),
-        previous=None,
-    )
-
-
-def chronology_moment(on: dt.date) -> dt.datetime:
-    """The moment a dated decision sits at on the chronology: the current time when it is
-    today, else noon UK time on its day (decisions are dated, not timed)."""
-    if on == uk_today():
-        return utc_now()
-    return dt.datetime.combine(on, dt.time(12, 0), tzinfo=UK).astimezone(dt.UTC)

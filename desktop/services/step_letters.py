@@ -62,7 +62,7 @@ def step_letter(db: Session, case: Case, plan: StepFacts) -> letter_facts.Letter
         return None
     school = plan.schools[0] if plan.schools else (case.schools[0] if case.schools else None)
     fields = letter_facts.case_fields(db, case, school)
-    fields.update(_fields_for_step(db, case, plan))
+    fields.update(_fields_for_step(db, case, plan, fields))
     return letter_facts.LetterDraft(
         type_id=type_id,
         fields=fields,
@@ -72,7 +72,10 @@ def step_letter(db: Session, case: Case, plan: StepFacts) -> letter_facts.Letter
     )
 
 
-def _fields_for_step(db: Session, case: Case, plan: StepFacts) -> dict[str, object]:
+def _fields_for_step(
+    db: Session, case: Case, plan: StepFacts, known: Mapping[str, object]
+) -> dict[str, object]:
+    """The fields the step's own answers give; `known` are the case's (`case_fields`)."""
     d = plan.details
     kind = plan.step.kind
     who = f"{plan.decided_by}, {plan.decided_by_role.label}"
@@ -90,9 +93,7 @@ def _fields_for_step(db: Session, case: Case, plan: StepFacts) -> dict[str, obje
             **contact,
             "warning_date": plan.taken_on,
             "warned_by": d.get("spoken_by") or who,
-            "behaviour": d.get("behaviour")
-            or letter_facts.case_fields(db, case, None)["behaviour"]
-            or d.get("what_was_said", ""),
+            "behaviour": d.get("behaviour") or known.get("behaviour") or d.get("what_was_said", ""),
         }
     if kind is StepKind.MEDIATION:
         return {

@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dates import format_date, uk_today
-from desktop.domain.restrictions import RestrictionKind, applies_on, banner_line
+from desktop.domain.restrictions import (
+    RestrictionKind,
+    applies_on,
+    banner_line,
+    lapsed_unreviewed,
+)
 from desktop.domain.roles import Operation
 from desktop.errors import NotFound, user_message
 from desktop.services import casefile
@@ -116,11 +121,12 @@ def banner_parts(header: CaseHeader) -> tuple[str, str]:
     today = uk_today()
     now = [f for f in header.restrictions if applies_on(f, today)]
     later = [f for f in header.restrictions if not applies_on(f, today) and f.starts > today]
-    lines = [header.banner] if now else [NONE_TODAY]
+    lapsed = [f for f in header.restrictions if lapsed_unreviewed(f, today)]
+    lines = [header.banner] if now or lapsed else [NONE_TODAY]
     lines += [f"From {format_date(f.starts)}: {banner_line(f, today)}" for f in later]
     if any(f.kind is RestrictionKind.BAR for f in now):
         style = "bar"
-    elif now or later:
+    elif now or later or lapsed:
         style = "plan"
     else:
         style = "none"

@@ -9,11 +9,14 @@ everything typed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
@@ -48,6 +51,25 @@ def text_edit(name: str, accessible: str) -> QPlainTextEdit:
     """A box for lines of text, which Tab leaves (it never types a tab)."""
     edit = named(QPlainTextEdit(), name, accessible)
     edit.setTabChangesFocus(True)
+    return edit
+
+
+UK_DATE = "dd/MM/yyyy"
+
+
+def to_qdate(value: dt.date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def date_edit(name: str, accessible: str, value: dt.date) -> QDateEdit:
+    """A date box in UK form (26/11/2026) with a calendar to pick from."""
+    edit = named(QDateEdit(to_qdate(value)), name, accessible)
+    edit.setDisplayFormat(UK_DATE)
+    edit.setCalendarPopup(True)
     return edit
 
 

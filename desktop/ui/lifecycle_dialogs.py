@@ -10,15 +10,13 @@ so each asks once more before it is saved.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,8 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dates import format_date, uk_today
-from desktop.domain import sanctions as sanctions_rules
-from desktop.domain.injunctions import InjunctionState, next_states
 from desktop.domain.ladder import role_names
 from desktop.domain.restrictions import RestrictionKind
 from desktop.domain.roles import Role
@@ -41,40 +37,25 @@ from desktop.domain.sanctions import Outcome
 from desktop.errors import ValidationError, user_message
 from desktop.services import sanction_reviews
 from desktop.services.sanction_reviews import Decision, Representations
-from desktop.services.sanction_view import Ladder, SanctionRow, TakenStep
+from desktop.services.sanction_view import Ladder, SanctionRow
 from desktop.services.sanctions import LetterChoice
 from desktop.services.session import UserSession
 from desktop.services.step_letters import LetterPreview
-from desktop.ui.dialog_parts import SavingDialog, combo_box, line_edit, named, text_edit
+from desktop.ui.dialog_parts import (
+    SavingDialog,
+    combo_box,
+    date_edit,
+    from_qdate,
+    line_edit,
+    named,
+    text_edit,
+)
 from desktop.ui.evidence_viewer import PdfView
 from desktop.ui.messages import Messenger
 from desktop.ui.operations import Job, ReadOp
 
 ERROR_STYLE = "QLabel { color: #b42318; }"  # the words say it; the red only draws the eye
 GENERAL = ""  # the error label for a refusal that names no field on the dialog
-
-
-def to_qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> dt.date:
-    return dt.date(value.year(), value.month(), value.day())
-
-
-def date_edit(name: str, accessible: str, value: dt.date) -> QDateEdit:
-    edit = named(QDateEdit(), name, accessible)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setCalendarPopup(True)
-    edit.setDate(to_qdate(value))
-    return edit
-
-
-def default_period(ladder: Ladder, row: SanctionRow, starts: dt.date) -> tuple[dt.date, dt.date]:
-    """(end, review) offered for a period that runs from `starts` (or from today, if later):
-    the procedure's usual length and review (`domain.sanctions.default_period`)."""
-    period = sanctions_rules.default_period(row.kind, max(uk_today(), starts), ladder.windows)
-    return period.ends, period.review_due
 
 
 class LetterPreviewDialog(QDialog):
@@ -317,14 +298,7 @@ class ReviewDecisionDialog(LifecycleDialog):
     }
 
     def _offered(self) -> tuple[Outcome, ...]:
-        in_force = self.row.phase == "in_force"
-        return (Outcome.VARY if in_force else Outcome.CONFIRM, Outcome.LIFT)
-
-    def _period_start(self) -> dt.date:
-        """When a confirmed or varied period runs from (the notice's start, unless only an
-        intent was given, when nothing bound the person before the decision)."""
-        starts = self.row.starts or uk_today()
-        return max(starts, uk_today()) if self.row.notice_kind == "intent" else starts
+        return self.row.review_outcomes
 
     def _build(self) -> None:
         self.setObjectName("periodReviewDialog" if self.end_of_period else "reviewDecisionDialog")
@@ -356,9 +330,13 @@ class ReviewDecisionDialog(LifecycleDialog):
         who.addWidget(self.role_combo)
         self.reasons_edit = text_edit("reasonsEdit", "The reasons")
         self.reasons_edit.setPlaceholderText("The person is told these in writing")
-        ends, review = default_period(self.ladder, self.row, self._period_start())
-        self.ends_edit = date_edit("endsEdit", "Ends on", ends)
-        self.review_edit = date_edit("reviewDueEdit", "Review by", review)
+        dated = [o for o in self._offered() if o in self.row.proposals]
+        today = uk_today()
+        offered = self.row.proposals[dated[0]] if dated else None
+        self.ends_edit = date_edit("endsEdit", "Ends on", offered.ends if offered else today)
+        self.review_edit = date_edit(
+            "reviewDueEdit", "Review by", offered.review_due if offered else today
+        )
         dates = QHBoxLayout()
         dates.addWidget(self.ends_edit)
         review_label = QLabel("Re&view by:")
@@ -405,7 +383,7 @@ class ReviewDecisionDialog(LifecycleDialog):
 
     def _outcome_changed(self) -> None:
         outcome = self.outcome()
-        dated = outcome in (Outcome.CONFIRM, Outcome.VARY, Outcome.RENEW)
+        dated = outcome in self.row.proposals
         self.dates_widget.setEnabled(dated)
         self.schools_widget.setEnabled(outcome is Outcome.VARY)
         if outcome is not Outcome.VARY:
@@ -414,7 +392,7 @@ class ReviewDecisionDialog(LifecycleDialog):
 
     def _request(self) -> Decision:
         outcome = self.outcome()
-        dated = outcome in (Outcome.CONFIRM, Outcome.VARY, Outcome.RENEW)
+        dated = outcome in self.row.proposals
         schools = None
         if outcome is Outcome.VARY and self.school_boxes:
             schools = tuple(i for box, i in self.school_boxes if box.isChecked())
@@ -469,86 +447,9 @@ class PeriodReviewDialog(ReviewDecisionDialog):
     }
 
     def _offered(self) -> tuple[Outcome, ...]:
-        return (Outcome.END, Outcome.RENEW)
-
-    def _period_start(self) -> dt.date:
-        ends = self.row.ends or uk_today()  # a renewal follows on from the old period
-        return ends + dt.timedelta(days=1) if uk_today() <= ends else uk_today()
+        return self.row.period_outcomes
 
     def _build(self) -> None:
         super()._build()
         self.labels["ends"].setText("New &end:")
         self.form.setRowVisible(self.labels["schools"], False)
-
-
-class InjunctionDialog(SavingDialog):
-    """An injunction referral's next step: advice received, an application, the outcome."""
-
-    def __init__(self, session: UserSession, step: TakenStep, parent=None):
-        super().__init__(session, parent)
-        self.step = step
-        self.setObjectName("injunctionDialog")
-        self.setWindowTitle("Injunction progress")
-        current = next(s for s in InjunctionState if s.label == step.state)
-        heading = QLabel(f"{step.label}\nNow: {step.state}")
-        heading.setWordWrap(True)
-        heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.state_combo = combo_box("injunctionStateCombo", "What has happened")
-        for state in InjunctionState:
-            if state in next_states(current):
-                self.state_combo.addItem(state.label, state)
-        self.on_edit = date_edit("injunctionOnEdit", "On", uk_today())
-        self.note_edit = text_edit("injunctionNoteEdit", "Note")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("lifecycleError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(ERROR_STYLE)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.setObjectName("buttonBox")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("&What happened:", self.state_combo)
-        form.addRow("&On:", self.on_edit)
-        form.addRow("&Note:", self.note_edit)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.resize(520, 340)
-
-    def _fields(self) -> dict[str, QWidget]:
-        return {"on": self.on_edit, "note": self.note_edit, "to": self.state_combo}
-
-    def _refused(self, exc: BaseException) -> None:
-        self.error_label.setText(user_message(exc))
-        self.error_label.show()
-        field = exc.field if isinstance(exc, ValidationError) else ""
-        widget = self._field_widget(field or "")
-        if widget is not None:
-            widget.setFocus()
-
-    def accept(self) -> None:
-        self.error_label.hide()
-        to = InjunctionState(self.state_combo.currentData())
-        on, note = from_qdate(self.on_edit.date()), self.note_edit.toPlainText()
-        if not Messenger.confirm(
-            self,
-            self.windowTitle(),
-            f"Record “{to.label}” on {format_date(on)}? This stays on the record.",
-            "Save",
-        ):
-            return
-        step_id = self.step.id
-        self._save(
-            lambda job: sanction_reviews.advance_injunction(
-                job.session, case_step_id=step_id, to=to, on=on, note=note
-            ),
-            "Saving",
-            hold=self.buttons,
-        )

@@ -42,15 +42,6 @@ CHOOSE, SKIP, STEP, LETTER, CONFIRM = range(5)
 STEP_ROLE = Qt.ItemDataRole.UserRole
 
 
-def why_not(ladder: Ladder, option: StepOption) -> str:
-    """Why a step cannot be chosen now, or "" if it can."""
-    if not option.may_take:
-        return "Your role cannot record this step."
-    if ladder.referral_first and option.id != ladder.recommended:
-        return "The police or legal referral must be recorded first."
-    return ""
-
-
 class ChoosePage(QWizardPage):
     """Where the case stands, and the step to take."""
 
@@ -104,7 +95,7 @@ class ChoosePage(QWizardPage):
                     text += "  (optional)"
                 if option.is_skip:
                     text += "  \u2014 passes over " + ", ".join(option.skips)
-                refused = why_not(self.ladder, option)
+                refused = option.unavailable
                 if refused:
                     text += f"  \u2014 {refused}"
                 item = QListWidgetItem(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,9 +34,8 @@ from desktop.domain.roles import Role
 from desktop.domain.sanctions import NoticeKind, default_period, notice_defaults
 from desktop.services.sanction_view import Ladder, StepOption
 from desktop.services.sanctions import StepDraft
-from desktop.ui.dialog_parts import line_edit, named, text_edit
+from desktop.ui.dialog_parts import date_edit, line_edit, named, text_edit, to_qdate
 
-UK_DATE = "dd/MM/yyyy"
 ERROR_STYLE = "QLabel { color: #b42318; }"
 DATE_FIELDS = {
     "taken_on",
@@ -85,18 +84,6 @@ HINTS = {
     "contact_forms": "For example: email to the named contact only.",
     "telephone_times": "For example: Tuesdays and Thursdays, 9 to 10am.",
 }
-
-
-def qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def date_edit(name: str, accessible: str, value: dt.date) -> QDateEdit:
-    """A UK date box with a calendar."""
-    edit = named(QDateEdit(qdate(value)), name, accessible)
-    edit.setDisplayFormat(UK_DATE)
-    edit.setCalendarPopup(True)
-    return edit
 
 
 def camel(field: str) -> str:
@@ -272,7 +259,7 @@ class StepForm(QWidget):
     def _set_date(self, field: str, value: dt.date) -> None:
         edit = self.fields.get(field)
         if isinstance(edit, QDateEdit):
-            edit.setDate(qdate(value))
+            edit.setDate(to_qdate(value))
 
     def _set_text(self, field: str, text: str) -> None:
         edit = self.fields.get(field)

@@ -775,3 +775,38 @@ def test_the_dates_offered_for_a_notice_pass_the_notice_rules(day: dt.date) -> N
     sanction = apply(None, notice, profile=GRADUATED, step=BAR)
     assert sanction.representations_deadline == deadline
     assert deadline < period.review_due <= period.ends
+
+
+def test_the_decisions_offered_follow_the_phase_and_their_dates_are_accepted() -> None:
+    from desktop.domain.sanctions import decision_outcomes, proposed_period
+
+    windows = GRADUATED.windows
+    noticed = _bar(notice())
+    assert decision_outcomes(noticed, end_of_period=False) == (Outcome.CONFIRM, Outcome.LIFT)
+    assert decision_outcomes(noticed, end_of_period=True) == ()
+    offered = proposed_period(noticed, Outcome.CONFIRM, days(11), windows)
+    assert offered.starts == DAY  # a temporary bar keeps the notice's start
+    confirmed = _bar(
+        notice(),
+        confirm(days(11), ends=offered.ends, review_due=offered.review_due),
+    )
+    assert confirmed.period == offered
+    assert decision_outcomes(confirmed, end_of_period=False) == (Outcome.VARY, Outcome.LIFT)
+    assert decision_outcomes(confirmed, end_of_period=True) == (Outcome.END, Outcome.RENEW)
+    # Long after the start, a variation's review counts from the decision.
+    late = offered.starts + dt.timedelta(days=120)
+    varied = proposed_period(confirmed, Outcome.VARY, late, windows)
+    assert varied.review_due > offered.starts + dt.timedelta(days=windows.review_interval_days)
+    vary = confirm(late, outcome=Outcome.VARY, ends=varied.ends, review_due=varied.review_due)
+    assert (
+        _bar(
+            notice(), confirm(days(11), ends=offered.ends, review_due=offered.review_due), vary
+        ).period
+        == varied
+    )
+    renewal = proposed_period(confirmed, Outcome.RENEW, offered.ends, windows)
+    assert renewal.starts == offered.ends + dt.timedelta(days=1)
+    intent = _bar(notice(notice=NoticeKind.INTENT))
+    assert proposed_period(intent, Outcome.CONFIRM, days(11), windows).starts == days(11)
+    lifted = _bar(notice(), confirm(days(11), outcome=Outcome.LIFT))
+    assert decision_outcomes(lifted, end_of_period=False) == ()

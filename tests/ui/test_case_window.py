@@ -62,7 +62,13 @@ def open_case(session: UserSession, given="Zoë", family="O'Brien", schools=(ASH
     return row.id
 
 
-def bar(session: UserSession, case_id: int, *, review_due: dt.date | None = None) -> None:
+def bar(
+    session: UserSession,
+    case_id: int,
+    *,
+    review_due: dt.date | None = None,
+    ends: dt.date | None = None,
+) -> None:
     today = uk_today()
     with session.transaction(write=True) as db:
         case = db.get(m.Case, case_id)
@@ -74,7 +80,7 @@ def bar(session: UserSession, case_id: int, *, review_due: dt.date | None = None
                 kind="bar",
                 state="active",
                 starts=today - dt.timedelta(days=7),
-                ends=dt.date(today.year + 1, 3, 14),
+                ends=ends or dt.date(today.year + 1, 3, 14),
                 review_due=review_due or dt.date(today.year + 1, 3, 7),
                 named_contact="J. Smith",
                 contact_role="Business Manager",
@@ -162,6 +168,20 @@ def test_an_overdue_review_is_flagged(qtbot, new_store, state, stand_ins) -> Non
     overdue = label(window, "overdueLabel")
     assert overdue.isVisible() and overdue.text() == "Review overdue"
     assert "review overdue" in label(window, "bannerLabel").text()
+
+
+def test_a_bar_past_its_end_without_its_review_is_not_silently_gone(
+    qtbot, new_store, state, stand_ins
+) -> None:
+    session = new_store.session
+    case_id = open_case(session)
+    ended = uk_today() - dt.timedelta(days=1)
+    bar(session, case_id, ends=ended, review_due=ended - dt.timedelta(days=3))
+    window = show(qtbot, session, case_id, state)
+    banner = label(window, "bannerLabel").text()
+    assert banner != "No restrictions apply today."
+    assert f"ended {format_date(ended)} without its review" in banner
+    assert label(window, "overdueLabel").isVisible()
 
 
 def test_names_are_shown_as_typed_never_as_markup(qtbot, new_store, state, stand_ins) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from desktop.dates import format_date
-from desktop.domain.injunctions import InjunctionState, next_states
-from desktop.domain.policy import StepKind
 from desktop.domain.roles import Operation
 from desktop.services import sanction_view
 from desktop.services.sanction_view import Ladder, SanctionRow, TakenStep
@@ -28,8 +26,8 @@ from desktop.ui.case_tabs.common import (
     stack,
     vertical_split,
 )
+from desktop.ui.injunction_dialog import InjunctionDialog
 from desktop.ui.lifecycle_dialogs import (
-    InjunctionDialog,
     PeriodReviewDialog,
     RepresentationsDialog,
     ReviewDecisionDialog,
@@ -37,12 +35,6 @@ from desktop.ui.lifecycle_dialogs import (
 
 SANCTION_HEADERS = ("Bar or plan", "Schools", "Status", "Starts", "Ends", "Review by", "Reps by")
 STEP_HEADERS = ("Date", "Step", "Decided by", "Skip authorised by", "Procedure", "Injunction")
-
-
-def injunction_state(step: TakenStep) -> InjunctionState | None:
-    if step.kind is not StepKind.INJUNCTION_REFERRAL or not step.state:
-        return None
-    return next((s for s in InjunctionState if s.label == step.state), None)
 
 
 def sanction_cells(row: SanctionRow) -> tuple[str, ...]:
@@ -219,9 +211,8 @@ class SanctionsTab(CaseTab):
         self.review_button.setEnabled(editable and row is not None and row.can_review)
         self.period_button.setEnabled(editable and row is not None and row.can_end_period)
         step = self.current_step()
-        state = injunction_state(step) if step is not None else None
         self.injunction_button.setEnabled(
-            editable and state is not None and bool(next_states(state))
+            editable and step is not None and bool(step.injunction_next)
         )
 
     # -- actions ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,6 +44,7 @@ from desktop.ui.dialog_parts import (
     line_edit,
     save_cancel_buttons,
     text_edit,
+    to_qdate,
 )
 from desktop.ui.messages import Messenger
 from desktop.ui.operations import Change, WriteOp
@@ -57,10 +58,6 @@ def status_text(task: TaskRow) -> str:
     if task.done:
         return f"Done {format_date(task.done_on)}" + (f" by {task.done_by}" if task.done_by else "")
     return OVERDUE if task.overdue else ""
-
-
-def to_qdate(value: dt.date) -> QDate:
-    return QDate(value.year, value.month, value.day)
 
 
 class TaskDialog(SavingDialog):
