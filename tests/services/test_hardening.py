@@ -106,7 +106,8 @@ def test_a_damaged_recovery_slot_is_reported_at_the_next_sign_in(
     new_store: SetupResult, store_path: Path
 ) -> None:
     data = json.loads(keys_path_for(store_path).read_text())
-    data["slots"][RECOVERY_SLOT]["box"]["ct"] = "A" + data["slots"][RECOVERY_SLOT]["box"]["ct"][1:]
+    box = data["slots"][RECOVERY_SLOT]["box"]
+    box["ct"] = ("B" if box["ct"].startswith("A") else "A") + box["ct"][1:]  # always a change
     keys_path_for(store_path).write_text(json.dumps(data))
     session = sign_in(store_path, username="admin", password=ADMIN_PASSWORD)
     try:
