@@ -59,6 +59,7 @@ from reports.letters import (
     fonts_dir,
     long_date,
 )
+from reports.reportlab_extras import FooterCanvas, keep_font_subsets
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 SIDE_MARGIN = 20 * MM
@@ -99,8 +100,8 @@ _LARGE_PRINT_LAYOUT = _PageLayout(LARGE_PRINT_SIZES, Box(120, 49, 70, 58), 112, 
 
 
 def render_letter(letter: Letter) -> bytes:
-    """The letter as PDF bytes. It is set twice: the first pass counts the pages, so the
-    second can print "Page x of y" on each (footers never change how the body flows)."""
+    """The letter as PDF bytes, set in one pass: the footers, which never change how the
+    body flows, are drawn when the document is saved and the number of pages is known."""
     _register_fonts()
     # Checked before the layout starts: ReportLab rewraps errors raised while it draws.
     for what, image in (
@@ -109,9 +110,7 @@ def render_letter(letter: Letter) -> bytes:
     ):
         if image:
             _image_reader(image, what)
-    _, pages = _render(letter, total_pages=None)
-    pdf, _ = _render(letter, total_pages=pages)
-    return pdf
+    return _render(letter)
 
 
 def unprintable(letter: Letter) -> str:
@@ -133,6 +132,7 @@ def _register_fonts() -> tuple[TTFont, ...]:
     folder = fonts_dir()
     fonts = tuple(TTFont(name, str(folder / file)) for name, file in FONT_FILES.items())
     for font in fonts:
+        keep_font_subsets(font.face)
         pdfmetrics.registerFont(font)
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
@@ -359,12 +359,11 @@ def _draw_footer(
     letter: Letter,
     layout: _PageLayout,
     styles: dict[str, ParagraphStyle],
-    total_pages: int | None,
+    total_pages: int,
 ) -> None:
     """A rule, the trust's company details (if given) and "Page x of y", on every page."""
     style = styles["small"]
-    number = canvas.getPageNumber()
-    label = f"Page {number} of {total_pages}" if total_pages else f"Page {number}"
+    label = f"Page {canvas.getPageNumber()} of {total_pages}"
     rule = (layout.bottom_margin - 6) * MM
     baseline = rule - 2.5 * MM - style.fontSize
     canvas.saveState()
@@ -430,8 +429,9 @@ def _story(letter: Letter, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     return story
 
 
-def _render(letter: Letter, total_pages: int | None) -> tuple[bytes, int]:
-    """One pass of the layout: the PDF bytes and how many pages it took."""
+def _render(letter: Letter) -> bytes:
+    """The layout: the fixed parts of each page as it begins, the body flowing through the
+    frames, and the footers as the document is saved."""
     layout = _LARGE_PRINT_LAYOUT if letter.large_print else _STANDARD_LAYOUT
     styles = _styles(layout.sizes)
     buffer = io.BytesIO()
@@ -469,10 +469,11 @@ def _render(letter: Letter, total_pages: int | None) -> tuple[bytes, int]:
         _draw_letterhead(canvas, letter.letterhead, styles)
         _draw_address(canvas, letter.recipient, styles)
         _draw_details(canvas, letter, layout, styles)
-        _draw_footer(canvas, letter, layout, styles, total_pages)
 
     def later_page(canvas: Canvas, _doc: Any) -> None:
         _draw_continuation_header(canvas, letter, styles)
+
+    def footer(canvas: Canvas, total_pages: int) -> None:
         _draw_footer(canvas, letter, layout, styles, total_pages)
 
     doc.addPageTemplates(
@@ -486,5 +487,5 @@ def _render(letter: Letter, total_pages: int | None) -> tuple[bytes, int]:
             PageTemplate("later", [frame(layout.later_body_top, "later")], onPage=later_page),
         ]
     )
-    doc.build(_story(letter, styles))
-    return buffer.getvalue(), doc.page
+    doc.build(_story(letter, styles), canvasmaker=functools.partial(FooterCanvas, footer=footer))
+    return buffer.getvalue()

@@ -126,6 +126,12 @@ def letter_type(type_id: str) -> LetterType:
     return _parse_front_matter(type_id, default_template(type_id))
 
 
+def strip_front_matter(text: str) -> str:
+    """A template's wording without the comment that declares its fields."""
+    found = _FRONT_MATTER.match(text)
+    return (text[found.end() :] if found else text).lstrip("\n")
+
+
 def letter_types() -> list[LetterType]:
     """Every letter type, in procedure order."""
     return [letter_type(type_id) for type_id in TYPE_IDS]

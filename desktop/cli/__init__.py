@@ -29,7 +29,17 @@ from desktop.cli.common import (
 )
 
 # In the order `casebook --help` lists them. A new group: its module, plus one name here.
-COMMAND_GROUPS = ("store", "cases", "casefile", "frontdesk", "audit", "passwords", "users", "gui")
+COMMAND_GROUPS = (
+    "store",
+    "cases",
+    "casefile",
+    "letters",
+    "frontdesk",
+    "audit",
+    "passwords",
+    "users",
+    "gui",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,4 @@
-"""The trust's logo: which images Casebook accepts for its letters and printouts."""
+"""Images on letters: which the trust's logo and a signatory's signature may be."""
 
 from __future__ import annotations
 
@@ -20,3 +20,18 @@ def check_logo(data: bytes) -> str:
         if data.startswith(signature):
             return media_type
     raise ValidationError("The logo must be a PNG or JPEG image.", "logo")
+
+
+def check_signature(data: bytes) -> str:
+    """The media type of an acceptable signature image (PNG or JPEG, at most 2 MB)."""
+    if not data:
+        raise ValidationError("The signature file is empty.", "signature")
+    if len(data) > MAX_LOGO_BYTES:
+        raise ValidationError(
+            "The signature image is larger than 2 MB; scan it at a lower resolution.",
+            "signature",
+        )
+    for signature, media_type in _SIGNATURES:
+        if data.startswith(signature):
+            return media_type
+    raise ValidationError("The signature must be a PNG or JPEG image.", "signature")

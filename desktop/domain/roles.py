@@ -48,6 +48,7 @@ class Operation(StrEnum):
     EDIT_TRUST = "edit_trust"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    SIGN_LETTERS = "sign_letters"  # keep a signature image that letters may carry
 
 
 _CASEWORK = {Operation.VIEW_CASES, Operation.EDIT_CASES}
@@ -55,9 +56,11 @@ _CASEWORK = {Operation.VIEW_CASES, Operation.EDIT_CASES}
 PERMISSIONS: dict[Role, frozenset[Operation]] = {
     # The front desk's narrow "is this visitor barred?" check arrives with case files.
     Role.FRONT_DESK: frozenset(),
-    Role.BUSINESS_MANAGER: frozenset(_CASEWORK),
-    Role.HEADTEACHER: frozenset(_CASEWORK),
-    Role.TRUST_LEADER: frozenset(_CASEWORK | {Operation.EDIT_TRUST, Operation.VIEW_AUDIT}),
+    Role.BUSINESS_MANAGER: frozenset(_CASEWORK | {Operation.SIGN_LETTERS}),
+    Role.HEADTEACHER: frozenset(_CASEWORK | {Operation.SIGN_LETTERS}),
+    Role.TRUST_LEADER: frozenset(
+        _CASEWORK | {Operation.EDIT_TRUST, Operation.VIEW_AUDIT, Operation.SIGN_LETTERS}
+    ),
     Role.DATA_PROTECTION_LEAD: frozenset(
         _CASEWORK | {Operation.EDIT_TRUST, Operation.MANAGE_USERS, Operation.VIEW_AUDIT}
     ),

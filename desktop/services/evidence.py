@@ -15,12 +15,10 @@ export streams the other way, a piece at a time from the row to the file.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +43,7 @@ from desktop.domain.evidence import (
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block
 from desktop.errors import NotFound, ValidationError
-from desktop.services import audit, scope
+from desktop.services import audit, exports, scope
 from desktop.services.session import UserSession
 from desktop.storage import blobs
 from desktop.storage.models import CaseEvent, Evidence, Incident, Trust, User
@@ -372,39 +370,18 @@ def thumbnail_source(session: UserSession, *, evidence_id: int) -> bytes | None:
         return _content(db, row.id)
 
 
-def _write_beside(target: Path, pieces: Iterable[bytes]) -> Path:
-    """Write `pieces` to a new file in `target`'s folder (owner-only), flushed to disk."""
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".casebook-export-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for piece in pieces:
-                handle.write(piece)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
-    return Path(name)
-
-
 def export_evidence(session: UserSession, *, evidence_id: int, to: Path) -> Path:
     """Save a plain copy of an evidence file at `to`, which the person chose; audited.
 
-    The copy appears whole or not at all (written beside `to`, then renamed over it), and
-    only once the audit entry saying so is in the same transaction.
+    The copy appears whole or not at all, and only with the audit entry saying so
+    (`desktop.services.exports`).
     """
     session.require(Operation.VIEW_CASES)
-    to = Path(to)
-    if to.is_dir():
-        raise ValidationError("Choose a file name to save the copy as, not a folder.", "to")
-    if not to.parent.is_dir():
-        raise ValidationError("The folder to save the copy in does not exist.", "to")
-    with session.transaction() as db:
-        row = _require_evidence(session, db, evidence_id, Operation.VIEW_CASES)
-        part = _write_beside(to, blobs.read_pieces(db, Evidence.content, row.id))
-    placed = False
-    try:
+    to = exports.check_target(to)
+    with exports.exporting(to) as out:
+        with session.transaction() as db:
+            row = _require_evidence(session, db, evidence_id, Operation.VIEW_CASES)
+            out.write(blobs.read_pieces(db, Evidence.content, row.id))
         with session.transaction(write=True) as db:
             row = _require_evidence(session, db, evidence_id, Operation.VIEW_CASES)
             audit.record(
@@ -414,13 +391,5 @@ def export_evidence(session: UserSession, *, evidence_id: int, to: Path) -> Path
                 case_id=row.case_id,
                 detail={"evidence_id": row.id, "sha256": row.sha256},
             )
-            os.replace(part, to)
-            placed = True
-    except BaseException:
-        with contextlib.suppress(OSError):
-            if placed:
-                to.unlink()
-            else:
-                part.unlink()
-        raise
+            out.place()
     return to

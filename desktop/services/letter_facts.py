@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 
 from desktop.dates import format_date, utc_now
 from desktop.domain.chronology import EventKind
+from desktop.services import audit
 from desktop.services.event_versions import add_version
+from desktop.services.letter_wording import wording_in_use
 from desktop.services.session import Actor
+from desktop.services.signatures import SignatureUse, SignedAs, signature_for
 from desktop.storage.models import (
     Case,
     CaseEvent,
@@ -32,7 +35,6 @@ from desktop.storage.models import (
     Trust,
 )
 
-DEFAULT_TEMPLATE_VERSION = "default"  # the shipped wording; issue 9's editor adds versions
 MAX_LETTER_INCIDENTS = 12
 
 
@@ -100,14 +102,25 @@ def incident_list(db: Session, case_id: int, ids: Sequence[int]) -> list[dict[st
     return _incidents(db, case_id, ids)
 
 
-def render(db: Session, case: Case, draft: LetterDraft, *, on: dt.date) -> tuple[str, bytes]:
-    """(title, PDF bytes) of a letter; MissingField or ValidationError if it cannot be made."""
+@dataclass(frozen=True)
+class _Made:
+    title: str
+    pdf: bytes
+    template_version: str
+    signature: SignatureUse
+
+
+def _make(
+    db: Session, case: Case, draft: LetterDraft, *, on: dt.date, actor: Actor | None
+) -> _Made:
     from reports.letter_templates import letter_type, render_body
     from reports.letters import Letter, Letterhead, Recipient, Signatory, make_letter
 
     trust = db.scalar(select(Trust).order_by(Trust.id).limit(1))
     school = db.get(School, draft.school_id) if draft.school_id is not None else None
-    words = render_body(draft.type_id, draft.fields)
+    wording, version = wording_in_use(db, draft.type_id)
+    words = render_body(draft.type_id, draft.fields, template_text=wording)
+    signature = signature_for(db, actor, draft.signed_by)
     person = case.subject
     cc = draft.fields.get("circulation")
     letter = Letter(
@@ -124,11 +137,26 @@ def render(db: Session, case: Case, draft: LetterDraft, *, on: dt.date) -> tuple
         salutation=f"Dear {person.full_name}",
         subject=words.subject,
         body=list(words.paragraphs),
-        signatory=Signatory(draft.signed_by, draft.signed_role),
+        signatory=Signatory(
+            draft.signed_by,
+            draft.signed_role,
+            signature=signature.image,
+            on_behalf_of=signature.on_behalf_of,
+        ),
         cc=[str(c) for c in cc] if isinstance(cc, list | tuple) else [],
         large_print=draft.large_print,
     )
-    return letter_type(draft.type_id).title, make_letter(letter)
+    return _Made(letter_type(draft.type_id).title, make_letter(letter), version, signature)
+
+
+def render(
+    db: Session, case: Case, draft: LetterDraft, *, on: dt.date, actor: Actor | None = None
+) -> tuple[str, bytes]:
+    """(title, PDF bytes) of a letter in the trust's wording in use, carrying the
+    signatory's signature when `actor` may apply it; MissingField or ValidationError if
+    it cannot be made. A recipient without a postal address gets "By hand"."""
+    made = _make(db, case, draft, on=on, actor=actor)
+    return made.title, made.pdf
 
 
 def keep(
@@ -140,14 +168,18 @@ def keep(
     on: dt.date,
     case_step_id: int | None = None,
     restriction_event_id: int | None = None,
+    supersedes_id: int | None = None,
+    queue: bool = False,
 ) -> IssuedLetter:
-    """Render and store an issued letter, and add it to the case's chronology."""
-    title, pdf = render(db, case, draft, on=on)
+    """Render and store an issued letter, add it to the case's chronology and the audit
+    trail, and (with `queue`) to the print queue."""
+    made = _make(db, case, draft, on=on, actor=actor)
+    title, pdf = made.title, made.pdf
     row = IssuedLetter(
         case_id=case.id,
         letter_type=draft.type_id,
         title=title,
-        template_version=DEFAULT_TEMPLATE_VERSION,
+        template_version=made.template_version,
         recipient_name=case.subject.full_name,
         issued_on=on,
         large_print=draft.large_print,
@@ -159,9 +191,28 @@ def keep(
         issued_by_id=actor.user_id,
         issued_at=utc_now(),
         pdf=pdf,
+        supersedes_id=supersedes_id,
+        queued_at=utc_now() if queue else None,
+        signature_user_id=made.signature.signatory_id,
+        signed_as=made.signature.signed_as.value,
     )
     db.add(row)
     db.flush()
+    audit.record(
+        db,
+        actor,
+        "letter.issued",
+        case_id=case.id,
+        detail={
+            "letter": row.id,
+            "type": draft.type_id,
+            "template_version": made.template_version,
+            "signed_as": made.signature.signed_as.value or "by_hand",
+            "signatory": made.signature.signatory_id,
+            "supersedes": supersedes_id,
+            "sha256": row.sha256,
+        },
+    )
     add_version(
         db,
         actor,
@@ -171,9 +222,19 @@ def keep(
             kind=EventKind.LETTER.value,
             summary=f"Letter issued: {title}"[:300],
             detail=f"{title}, to {case.subject.full_name}, dated {format_date(on)}; "
-            f"signed by {draft.signed_by}. SHA-256 {row.sha256}.",
+            f"signed by {draft.signed_by}{_signed_note(made.signature)}. "
+            f"Wording {made.template_version}. SHA-256 {row.sha256}."
+            + (f" Corrects letter {supersedes_id}." if supersedes_id else ""),
             letter_id=row.id,
         ),
         previous=None,
     )
     return row
+
+
+def _signed_note(use: SignatureUse) -> str:
+    if use.signed_as is SignedAs.OWN:
+        return " (signature applied by the signatory)"
+    if use.signed_as is SignedAs.DELEGATE:
+        return " (signature applied by an authorised delegate)"
+    return " (to be signed by hand)"

@@ -42,6 +42,15 @@ from desktop.storage.models import Case, CaseStep, Restriction, School
 
 MAX_NOTE_LENGTH = 4000
 
+# The moment in a bar's or plan's life each decision's letter is sent at.
+OUTCOME_MOMENTS = {
+    Outcome.CONFIRM: LetterMoment.CONFIRM,
+    Outcome.VARY: LetterMoment.VARY,
+    Outcome.LIFT: LetterMoment.LIFT,
+    Outcome.RENEW: LetterMoment.RENEW,
+    Outcome.END: LetterMoment.END,
+}
+
 
 @dataclass(frozen=True)
 class Representations:
@@ -192,13 +201,6 @@ def _work_out_decision(
             decision.review_due,
         )
     after = _after(found, event)
-    moments = {
-        Outcome.CONFIRM: LetterMoment.CONFIRM,
-        Outcome.VARY: LetterMoment.VARY,
-        Outcome.LIFT: LetterMoment.LIFT,
-        Outcome.RENEW: LetterMoment.RENEW,
-        Outcome.END: LetterMoment.END,
-    }
     words = {
         Outcome.CONFIRM: "confirmed",
         Outcome.VARY: "varied",
@@ -223,7 +225,7 @@ def _work_out_decision(
         event=event,
         after=after,
         by_name=by_name,
-        moment=moments[decision.outcome],
+        moment=OUTCOME_MOMENTS[decision.outcome],
         letter=None,
         summary=f"{found.step.label} {words} by {by_name} ({decision.decided_by_role.label})",
         detail=detail,
@@ -233,20 +235,50 @@ def _work_out_decision(
 
 def _letter_for(db: Session, work: _Step, choice: LetterChoice) -> None:
     """Attach the letter the profile sends at this moment, with its fields."""
-    found = work.before
-    type_id = found.step.letter_for(work.moment) if work.moment else None
-    if type_id is None:
+    if work.moment is None:
         return
-    sanction, case, row = work.after, work.case, work.row
+    work.letter = decision_letter(
+        db,
+        case=work.case,
+        row=work.row,
+        step=work.before.step,
+        before=work.before.sanction,
+        after=work.after,
+        event=work.event,
+        by_name=work.by_name,
+        moment=work.moment,
+        large_print=choice.large_print,
+    )
+
+
+def decision_letter(
+    db: Session,
+    *,
+    case: Case,
+    row: Restriction,
+    step: Step,
+    before: Sanction,
+    after: Sanction,
+    event: Event,
+    by_name: str,
+    moment: LetterMoment,
+    large_print: bool = False,
+) -> letter_facts.LetterDraft | None:
+    """The letter `step` sends at `moment` for `event`, which took the sanction from
+    `before` to `after`; None if the profile sends none. Used when a decision is recorded
+    and again (`letter_sources`) to make its letter later from what was recorded."""
+    type_id = step.letter_for(moment)
+    if type_id is None:
+        return None
     school = row.schools[0] if row.schools else (case.schools[0] if case.schools else None)
     fields = letter_facts.case_fields(db, case, school)
     terms = json.loads(row.terms or "{}")
-    period = sanction.period
-    before = found.sanction.period
-    reasons = work.event.reasons if isinstance(work.event, ReviewDecision | PeriodReview) else ""
+    period = after.period
+    earlier = before.period
+    reasons = event.reasons if isinstance(event, ReviewDecision | PeriodReview) else ""
     fields.update(
         {
-            "reviewed_by": f"{work.by_name}, {work.event.by.label}",
+            "reviewed_by": f"{by_name}, {event.by.label}",
             "reasons": reasons or terms.get("reasons", ""),
             "contact_name": row.named_contact,
             "contact_role": row.contact_role,
@@ -255,28 +287,28 @@ def _letter_for(db: Session, work: _Step, choice: LetterChoice) -> None:
             "drop_off": terms.get("drop_off_arrangement", ""),
             "allowed_form": terms.get("contact_forms", ""),
             "phone_times": terms.get("telephone_times", ""),
-            "representations_received": sanction.representations_on,
+            "representations_received": after.representations_on,
             "bar_start": period.starts if period else None,
-            "bar_end": (before.ends if before else None)
-            if work.moment in (LetterMoment.RENEW, LetterMoment.END)
+            "bar_end": (earlier.ends if earlier else None)
+            if moment in (LetterMoment.RENEW, LetterMoment.END)
             else (period.ends if period else None),
-            "new_bar_end": period.ends if period and work.moment is LetterMoment.RENEW else None,
+            "new_bar_end": period.ends if period and moment is LetterMoment.RENEW else None,
             "review_date": period.review_due if period else None,
             "plan_start": period.starts if period else None,
             "plan_end": period.ends if period else None,
-            "review_outcome": "renewed" if work.moment is LetterMoment.RENEW else "lifted",
+            "review_outcome": "renewed" if moment is LetterMoment.RENEW else "lifted",
         }
     )
-    if work.moment is LetterMoment.ACKNOWLEDGE:
-        fields["reviewed_by"] = role_names(found.step.review)
+    if moment is LetterMoment.ACKNOWLEDGE:
+        fields["reviewed_by"] = role_names(step.review)
         fields["decision_by"] = period.review_due if period else None
-    work.letter = letter_facts.LetterDraft(
+    return letter_facts.LetterDraft(
         type_id=type_id,
         fields=fields,
-        signed_by=work.by_name,
-        signed_role=work.event.by.label,
+        signed_by=by_name,
+        signed_role=event.by.label,
         school_id=school.id if school is not None else None,
-        large_print=choice.large_print,
+        large_print=large_print,
     )
 
 

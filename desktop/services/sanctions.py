@@ -100,6 +100,7 @@ class StepDraft:
 class LetterChoice:
     issue: bool = True
     large_print: bool = False
+    queue: bool = True  # add to the print queue, to print with the day's other letters
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def preview_step_letter(
     with session.transaction() as db:
         case = scope.require_case(session, db, case_id, operation=Operation.EDIT_CASES)
         plan = _plan(session, db, case, draft)
-        return step_letters.preview(db, case, plan.letter, large_print)
+        return step_letters.preview(db, case, plan.letter, large_print, actor=session.actor)
 
 
 def take_step(
@@ -327,7 +328,9 @@ def take_step(
                 plan.letter.school_id,
                 letter.large_print,
             )
-            issued = letter_facts.keep(db, actor, case, chosen, on=uk_today(), case_step_id=row.id)
+            issued = letter_facts.keep(
+                db, actor, case, chosen, on=uk_today(), case_step_id=row.id, queue=letter.queue
+            )
         store.refresh_stage(db, case)
         audit.record(
             db,

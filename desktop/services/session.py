@@ -108,4 +108,5 @@ _OPERATION_WORDS = {
     Operation.EDIT_TRUST: "change the trust's details or schools",
     Operation.MANAGE_USERS: "manage user accounts",
     Operation.VIEW_AUDIT: "see the audit trail",
+    Operation.SIGN_LETTERS: "keep a signature for letters",
 }

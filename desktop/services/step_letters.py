@@ -17,6 +17,7 @@ from desktop.domain.sanctions import (
 )
 from desktop.errors import ValidationError
 from desktop.services import letter_facts
+from desktop.services.session import Actor
 from desktop.storage.models import (
     Case,
     School,
@@ -145,8 +146,15 @@ def _fields_for_step(
 
 
 def preview(
-    db: Session, case: Case, letter: letter_facts.LetterDraft | None, large_print: bool
+    db: Session,
+    case: Case,
+    letter: letter_facts.LetterDraft | None,
+    large_print: bool,
+    *,
+    actor: Actor | None = None,
 ) -> LetterPreview:
+    """The letter as it would be issued now by `actor` (their signature included when they
+    may apply it); the problem instead of a PDF when it cannot be made."""
     from reports.letter_templates import letter_type
 
     if letter is None:
@@ -161,7 +169,7 @@ def preview(
         large_print,
     )
     try:
-        _title, pdf = letter_facts.render(db, case, draft, on=uk_today())
+        _title, pdf = letter_facts.render(db, case, draft, on=uk_today(), actor=actor)
     except ValidationError as exc:
         return LetterPreview(letter.type_id, title, None, str(exc))
     return LetterPreview(letter.type_id, title, pdf, "")

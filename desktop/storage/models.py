@@ -17,27 +17,15 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from desktop.storage.base import Base as Base  # re-exported: every model module uses it
 from desktop.storage.types import UTCDateTime
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 def _link(name: str, left: str, right: str) -> Table:
@@ -480,33 +468,6 @@ class RestrictionEvent(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
-class IssuedLetter(Base):
-    """A letter as issued: its PDF kept unchanged with its SHA-256. A correction is a new
-    letter that names the one it replaces (`supersedes_id`); the old one stays."""
-
-    __tablename__ = "letters"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    letter_type: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(300))
-    template_version: Mapped[str] = mapped_column(String(40))
-    recipient_name: Mapped[str] = mapped_column(String(200))
-    issued_on: Mapped[dt.date] = mapped_column(Date)
-    large_print: Mapped[bool] = mapped_column(Boolean, default=False)
-    signed_by: Mapped[str] = mapped_column(String(200), default="")
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    case_step_id: Mapped[int | None] = mapped_column(ForeignKey("case_steps.id"), nullable=True)
-    restriction_event_id: Mapped[int | None] = mapped_column(
-        ForeignKey("restriction_events.id"), nullable=True
-    )
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("letters.id"), nullable=True)
-    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-
-
 class AuditEntry(Base):
     """Append-only, hash-chained record of every write: who, when, what, which case."""
 
@@ -520,3 +481,10 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+# The letters' tables live in their own module; every model is still importable from here.
+from desktop.storage.letter_models import IssuedLetter as IssuedLetter  # noqa: E402
+from desktop.storage.letter_models import LetterTemplateVersion as LetterTemplateVersion  # noqa: E402
+from desktop.storage.letter_models import Signature as Signature  # noqa: E402
+from desktop.storage.letter_models import SignatureDelegate as SignatureDelegate  # noqa: E402

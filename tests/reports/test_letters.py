@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -366,6 +367,39 @@ def test_every_page_says_page_x_of_y() -> None:
         assert len(pages) == count
         for number, text in enumerate(pages, start=1):
             assert f"Page {number} of {count}" in text
+
+
+def test_letters_made_one_after_another_each_count_their_own_pages() -> None:
+    letters = [(2, _letter(body=[PARAGRAPH] * 9)), (1, BASE), (4, _letter(body=[PARAGRAPH] * 30))]
+    for count, letter in [*letters, letters[0], letters[1]]:
+        pages = _pages(make_letter(letter))
+        assert len(pages) == count
+        for number, text in enumerate(pages, start=1):
+            assert f"Page {number} of {count}" in text
+
+
+def test_a_letter_after_others_is_the_one_a_fresh_process_makes() -> None:
+    # The fonts' subsets are kept from letter to letter: each must keep its own glyphs.
+    for name in ["Ахмед Иванов", "Γιώργος Παπαδόπουλος", "Zoë Ní Bhriain", "Mr Tom Brown"]:
+        make_letter(_letter(recipient=Recipient(name, ADDRESS), salutation=f"Dear {name}"))
+    letter = _letter(
+        recipient=Recipient("Łukasz Wójcik", ["Ulica Żółta 5", "Ахмед Street"]),
+        signatory=Signatory("Γιώργος Ahmed", "Headteacher"),
+    )
+    code = (
+        "import pickle, sys\n"
+        "from reports.letters import make_letter\n"
+        "sys.stdout.buffer.write(make_letter(pickle.load(sys.stdin.buffer)))"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        input=pickle.dumps(letter),
+        capture_output=True,
+        check=True,
+    ).stdout
+    assert make_letter(letter) == fresh
+    assert "Ulica Żółta 5" in pdf_text(fresh)
 
 
 def test_address_only_on_the_first_page_and_signature_on_the_last() -> None:

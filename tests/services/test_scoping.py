@@ -101,7 +101,10 @@ CALLS.update(_area_calls())
 # Functions that take a case but give no access to it, each with the reason.
 # (Functions whose first parameter is `db`, such as `audit.record`, work inside the
 # transaction of a service that has already checked the case, and are not listed.)
-NOT_ACCESS: dict[str, str] = {}
+NOT_ACCESS: dict[str, str] = {
+    "desktop.services.letter_sources.naming_missing": "rewords an error about a case the "
+    "caller has already checked; reads nothing",
+}
 
 
 def _services_taking_a_case() -> set[str]:
