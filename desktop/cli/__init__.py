@@ -34,6 +34,7 @@ COMMAND_GROUPS = (
     "cases",
     "casefile",
     "letters",
+    "calendar",
     "frontdesk",
     "audit",
     "passwords",
