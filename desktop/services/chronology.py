@@ -100,6 +100,7 @@ class EventRow:
     edited_at: dt.datetime
     incident_id: int | None
     evidence_id: int | None
+    letter_id: int | None = None  # an issued letter's entry: the letter it records
 
     @property
     def edited(self) -> bool:
@@ -227,6 +228,7 @@ def _events(db: Session, case_id: int, kinds: Sequence[str] | None) -> list[Even
             edited_at=event.recorded_at,
             incident_id=event.incident_id,
             evidence_id=event.evidence_id,
+            letter_id=event.letter_id,
         )
         for event, first_at, first_by in rows
     ]
@@ -378,6 +380,7 @@ def edit_event(
             detail=detail,
             incident_id=previous.incident_id,
             evidence_id=previous.evidence_id,
+            letter_id=previous.letter_id,
         )
         add_version(db, session.actor, entry, previous=previous, reason=why)
         audit.record(

@@ -135,12 +135,17 @@ class ImageView(QGraphicsView):
 
 
 class PdfView(QWidget):
-    """A PDF's pages, one at a time, drawn from memory on white paper."""
+    """A PDF's pages, one at a time, drawn from memory on white paper.
+
+    The window it sits in gives the keys: `zoom_by` (Ctrl++ / Ctrl+-), `fit_width` (Ctrl+0)
+    and `show_page` (Page Down / Page Up).
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.pdf = b""
         self.pages = 0
+        self.widths: list[float] = []  # each page's width in points
         self.page = 0
         self.zoom = 1.0
         self.page_label = QLabel()
@@ -178,6 +183,7 @@ class PdfView(QWidget):
             raise ValueError("unreadable PDF") from exc
         try:
             self.pages = len(document)
+            self.widths = [document.get_page_size(i)[0] for i in range(self.pages)]
         finally:
             document.close()
         self.pdf = pdf
@@ -186,6 +192,19 @@ class PdfView(QWidget):
     def set_zoom(self, zoom: float) -> None:
         self.zoom = min(MAX_ZOOM / 2, max(MIN_ZOOM * 2, zoom))
         self.show_page(self.page)
+
+    def zoom_by(self, step: float) -> None:
+        self.set_zoom(self.zoom * step)
+
+    def fit_width(self) -> None:
+        """Zoom so the page fills the width of the view; its length scrolls."""
+        if not self.pages or not self.widths[self.page]:
+            return
+        room = self.scroll_area.viewport().width()
+        if not self.scroll_area.verticalScrollBar().isVisible():
+            room -= self.scroll_area.verticalScrollBar().sizeHint().width()  # it will appear
+        page_at_one = self.widths[self.page] * PDF_DPI / 72
+        self.set_zoom(max(room - 8, 1) / page_at_one)
 
     def show_page(self, index: int) -> None:
         if not self.pages:

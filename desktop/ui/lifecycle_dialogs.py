@@ -100,6 +100,10 @@ class LifecycleDialog(SavingDialog):
         self.send_box = named(QCheckBox("Send the &letter"), "sendLetterBox", "Send the letter")
         self.send_box.setChecked(True)
         self.large_box = named(QCheckBox("Lar&ge print"), "largePrintBox", "Large print")
+        self.queue_box = named(
+            QCheckBox("Add to today's print &queue"), "queueLetterBox", "Add to the print queue"
+        )
+        self.queue_box.setChecked(True)
         self.preview_button = named(
             QPushButton("Pre&view letter…"), "previewLetterButton", "Preview the letter"
         )
@@ -112,7 +116,7 @@ class LifecycleDialog(SavingDialog):
         self.resize(560, 520)
         self._build()  # may size the dialog to suit its fields
         letters = QHBoxLayout()
-        for widget in (self.send_box, self.large_box):
+        for widget in (self.send_box, self.large_box, self.queue_box):
             letters.addWidget(widget)
         letters.addStretch(1)
         letters.addWidget(self.preview_button)
@@ -124,6 +128,7 @@ class LifecycleDialog(SavingDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         self.send_box.toggled.connect(self.large_box.setEnabled)
+        self.send_box.toggled.connect(self.queue_box.setEnabled)
         self.preview_button.clicked.connect(self.preview_letter)
 
     # -- building ---------------------------------------------------------------------------
@@ -197,7 +202,9 @@ class LifecycleDialog(SavingDialog):
         raise NotImplementedError
 
     def letter_choice(self) -> LetterChoice:
-        return LetterChoice(self.send_box.isChecked(), self.large_box.isChecked())
+        return LetterChoice(
+            self.send_box.isChecked(), self.large_box.isChecked(), self.queue_box.isChecked()
+        )
 
     def accept(self) -> None:
         self._clear_errors()

@@ -1,7 +1,7 @@
 """The main window: the case list with its search and filters, locking, and the menus.
 
 It also opens the other windows a case worker uses: a case (double-click, Enter, or its
-reference typed into the search box), New case (Ctrl+N) and the visitor check (Ctrl+K).
+reference typed into the search box), New case (Ctrl+N), Visitor check (Ctrl+K), Print queue.
 One window per case: asking for a case already open raises its window.
 """
 
@@ -39,6 +39,7 @@ from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.messages import Messenger
 from desktop.ui.open_windows import OpenWindows
 from desktop.ui.operations import BusyIndicator, Change, ReadOp, changes, settle
+from desktop.ui.print_queue import count_queue, queue_action_text
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
 from desktop.ui.window_state import restore_layout, save_layout, window_state
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
             "visitorCheckAction", "&Visitor check…", "visitor_check", ("Ctrl+K",)
         )
         self.open_case_action = self._action("openCaseAction", "&Open case")
+        self.print_queue_action = self._action(
+            "printQueueAction", queue_action_text(0), shortcuts=("Ctrl+Shift+P",)
+        )
         self.lock_action = self._action("lockAction", "&Lock", "lock", ("Ctrl+L",))
         self.settings_action = self._action(
             "settingsAction", "&Settings…", "settings", preferences_keys
@@ -160,6 +164,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         file_menu.addActions([self.new_case_action, self.open_case_action, self.check_action])
+        file_menu.addAction(self.print_queue_action)
         file_menu.addSeparator()
         file_menu.addActions([self.lock_action, self.settings_action, self.password_action])
         file_menu.addSeparator()
@@ -222,6 +227,7 @@ class MainWindow(QMainWindow):
         self.search_edit.returnPressed.connect(self._search_entered)
         self.new_case_action.triggered.connect(self.new_case)
         self.check_action.triggered.connect(self.show_check)
+        self.print_queue_action.triggered.connect(self.show_print_queue)
         self.open_case_action.triggered.connect(self.open_selected_case)
         self.case_table.doubleClicked.connect(self._open_row)
         for shortcut in self._open_keys:
@@ -258,6 +264,7 @@ class MainWindow(QMainWindow):
         self.central.show()
         self.apply_filters()
         self.search_edit.setFocus()
+        count_queue(self.print_queue_action, session)
 
     def _refresh_trust(self):
         name = trust_service.get_trust(self.session).name
@@ -282,6 +289,7 @@ class MainWindow(QMainWindow):
         viewing = enabled and self.session.can(Operation.VIEW_CASES)
         for action in (self.refresh_action, self.find_action, self.open_case_action):
             action.setEnabled(viewing)
+        self.print_queue_action.setEnabled(viewing)
         self.new_case_action.setEnabled(enabled and self.session.can(Operation.EDIT_CASES))
         self.check_action.setEnabled(enabled)
 
@@ -366,6 +374,11 @@ class MainWindow(QMainWindow):
         if not (self.locked or self.session.closed):
             self.windows.show_check(self.session)
 
+    def show_print_queue(self):
+        """The letters waiting to be printed (Ctrl+Shift+P); the menu item counts them."""
+        if not self.locked and self.print_queue_action.isEnabled():
+            self.windows.show_print_queue(self.session, self.print_queue_action)
+
     def refresh(self):
         if not self.locked:
             self._fill_schools(self.school_combo.currentData())
@@ -446,6 +459,8 @@ class MainWindow(QMainWindow):
             return
         if what == Change.TRUST:
             self._refresh_trust()
+        elif what in (Change.LETTERS, Change.CASES):
+            count_queue(self.print_queue_action, self.session)
         elif what == Change.PREFERENCES:
             self.preferences = trust_service.get_preferences(self.session)
         elif what == Change.SCHOOLS:

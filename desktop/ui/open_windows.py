@@ -1,4 +1,5 @@
-"""The windows a main window opens beside itself: one per case, and the visitor check.
+"""The windows a main window opens beside itself: one per case, the visitor check, and the
+print queue.
 
 Kept here so the main window stays about the case list. Asking for a window already open
 brings it to the front rather than opening a second. They are top-level windows (each
@@ -11,7 +12,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QMainWindow, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -24,13 +26,14 @@ def bring_forward(window: QWidget) -> None:
 
 
 class OpenWindows(QObject):
-    """Case windows by case id, and the one visitor check window."""
+    """Case windows by case id, the one visitor check window and the one print queue."""
 
     def __init__(self, state, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state  # where case windows keep their size and place
         self.cases: dict[int, QMainWindow] = {}
         self.check: QMainWindow | None = None
+        self.print_queue: QDialog | None = None
 
     def open_case(self, session, case_id: int) -> QMainWindow:
         """The case's window: the one already open, or a new one."""
@@ -59,6 +62,24 @@ class OpenWindows(QObject):
     def _check_gone(self, *_args) -> None:
         self.check = None
 
+    def show_print_queue(self, session, action: QAction) -> QDialog:
+        """The letters waiting to be printed; once it closes, `action` counts them again."""
+        from desktop.ui.print_queue import PrintQueueWindow
+
+        if self.print_queue is None:
+            window = PrintQueueWindow(session)
+            window.finished.connect(lambda _result: self._print_queue_gone(window, session, action))
+            self.print_queue = window
+        bring_forward(self.print_queue)
+        return self.print_queue
+
+    def _print_queue_gone(self, window: QDialog, session, action: QAction) -> None:
+        if self.print_queue is window:  # closed by the person, not by locking
+            self.print_queue = None
+            from desktop.ui.print_queue import count_queue
+
+            count_queue(action, session)
+
     def close_all(self) -> None:
         """Close every one (on lock, sign-out or quit): no case stays on screen."""
         for window in list(self.cases.values()):
@@ -67,3 +88,6 @@ class OpenWindows(QObject):
         if self.check is not None:
             self.check.close()
             self.check = None
+        if self.print_queue is not None:
+            queue, self.print_queue = self.print_queue, None
+            queue.close()

@@ -86,6 +86,7 @@ class Change(StrEnum):
     SCHOOLS = "schools"
     USERS = "users"
     PREFERENCES = "preferences"
+    LETTERS = "letters"  # an issued letter was printed, queued or taken off the queue
 
 
 class ChangeNotifier(QObject):

@@ -231,15 +231,22 @@ class LetterPage(QWizardPage):
         self.note = wrapped("", "letterNoteLabel")
         self.issue_box = named(QCheckBox("&Issue this letter"), "issueLetterCheck", "Issue")
         self.large_box = named(QCheckBox("&Large print"), "largePrintCheck", "Large print")
+        self.queue_box = named(
+            QCheckBox("Add to today's print &queue"), "queueLetterCheck", "Add to the print queue"
+        )
+        self.queue_box.setToolTip("Print it with the day's other letters (File › Print queue)")
+        self.queue_box.setChecked(True)
         self.pdf_view = PdfView()
         self.pdf_view.setObjectName("letterPreview")
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addWidget(self.issue_box)
         layout.addWidget(self.large_box)
+        layout.addWidget(self.queue_box)
         layout.addWidget(self.pdf_view, 1)
         self.large_box.toggled.connect(self._load)
         self.issue_box.toggled.connect(lambda on: self.large_box.setEnabled(on))
+        self.issue_box.toggled.connect(lambda on: self.queue_box.setEnabled(on))
 
     def initializePage(self) -> None:
         option = self.owner.option()
@@ -247,6 +254,7 @@ class LetterPage(QWizardPage):
         self.pdf_view.setVisible(option.letter_type is not None)
         self.issue_box.setVisible(option.letter_type is not None)
         self.large_box.setVisible(option.letter_type is not None)
+        self.queue_box.setVisible(option.letter_type is not None)
         if option.letter_type is None:
             self.note.setText(f"No letter is sent for a {option.label.lower()}.")
             return
@@ -290,6 +298,7 @@ class LetterPage(QWizardPage):
         return LetterChoice(
             issue=self.owner.option().letter_type is not None and self.issue_box.isChecked(),
             large_print=self.large_box.isChecked(),
+            queue=self.queue_box.isChecked(),
         )
 
 
@@ -395,7 +404,11 @@ class SanctionsWizard(QWizard):
         lines.append(f"\u2022 the {option.label.lower()} on the case's record and its chronology")
         choice = self.letter_page.choice()
         if choice.issue:
-            lines.append("\u2022 the letter" + (" in large print" if choice.large_print else ""))
+            lines.append(
+                "\u2022 the letter"
+                + (" in large print" if choice.large_print else "")
+                + (", added to today's print queue" if choice.queue else ", not queued to print")
+            )
         elif option.letter_type:
             lines.append("\u2022 no letter (not issued)")
         if option.kind.restriction is not None:

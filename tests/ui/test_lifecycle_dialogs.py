@@ -266,3 +266,26 @@ def test_the_letter_is_previewed_and_nothing_is_kept(qtbot, leader, messenger) -
     preview = visible_dialog(qtbot, dialog, "letterPreviewDialog")
     assert "Page 1 of" in preview.findChild(QLabel, "pdfPageNumber").text()
     assert _counts(leader) == before and not error.isVisible()
+
+
+def test_a_decisions_letter_goes_to_the_print_queue_unless_unticked(
+    qtbot, leader, messenger: FakeBackend
+) -> None:
+    from desktop.services import issued_letters
+
+    case = case_with_incidents(leader)
+    _bar(leader, case, notice_days_ago=5)
+    queued_before = {letter.id for letter in issued_letters.print_queue(leader)}
+    tab = _tab(qtbot, leader, case, 1)
+    dialog = _open(qtbot, tab, "representationsButton", "representationsDialog")
+    type_date_time(qtbot, dialog.findChild(QDateEdit, "receivedOnEdit"), format_date(TODAY - DAY))
+    type_into(qtbot, dialog.findChild(QPlainTextEdit, "summaryEdit"), "Says he was provoked.")
+    queue_box = dialog.findChild(QCheckBox, "queueLetterBox")
+    assert queue_box.isChecked()
+    tick(qtbot, queue_box)
+    _reloaded(qtbot, tab, lambda: _save_confirmed(qtbot, dialog, messenger))
+    qtbot.waitUntil(lambda: closed(dialog), timeout=5000)
+    letters = issued_letters.case_letters(leader, case_id=case.id)
+    [acknowledgement] = [x for x in letters if x.id not in queued_before]
+    assert not acknowledgement.queued
+    assert {x.id for x in issued_letters.print_queue(leader)} == queued_before

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
-from desktop.ui.printing import new_printer, paint_pdf, render_page_image
+from desktop.ui.printing import new_printer, paint_pdf, paint_pdfs, render_page_image
 from reports.recovery_sheet import build_recovery_sheet
 from tests.pdfutil import pdf_page_count, pdf_text
 
@@ -73,3 +73,62 @@ def _two_page_pdf(pdf: bytes) -> bytes:
     document.save(buffer)
     document.close()
     return buffer.getvalue()
+
+
+def _pdf_printer(target) -> QPrinter:  # noqa: ANN001
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(target))
+    return printer
+
+
+def _blank(pdf: bytes, index: int) -> bool:
+    return all(level > 245 for level in _sample(render_page_image(pdf, index, 36), 3))
+
+
+def test_paint_pdfs_prints_several_as_one_job(qapp, sheet, tmp_path):
+    target = tmp_path / "printed.pdf"
+    done: list[int] = []
+
+    def progress(count: int) -> bool:
+        done.append(count)
+        return True
+
+    assert paint_pdfs(_pdf_printer(target), [sheet, _two_page_pdf(sheet)], progress)
+    data = target.read_bytes()
+    assert pdf_page_count(data) == 3
+    assert done == [1, 2]
+    assert not any(_blank(data, page) for page in range(3))
+
+
+class _TwoSidedPdf(QPrinter):
+    """A PDF file standing in for a printer that prints on both sides (Qt keeps a PDF
+    printer one-sided whatever it is told)."""
+
+    def duplex(self) -> QPrinter.DuplexMode:
+        return QPrinter.DuplexMode.DuplexLongSide
+
+
+def test_two_sided_printing_starts_each_pdf_on_a_fresh_sheet(qapp, sheet, tmp_path):
+    target = tmp_path / "printed.pdf"
+    printer = _TwoSidedPdf(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setFullPage(True)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(target))
+    assert paint_pdfs(printer, [sheet, _two_page_pdf(sheet), sheet])
+    data = target.read_bytes()
+    # one page and the blank back of its sheet, two pages, then the last one
+    assert pdf_page_count(data) == 5
+    assert [_blank(data, page) for page in range(5)] == [False, True, False, False, False]
+
+
+def test_paint_pdfs_stops_when_told(qapp, sheet, tmp_path):
+    asked: list[int] = []
+
+    def progress(done: int) -> bool:
+        asked.append(done)
+        return False  # Cancel pressed after the first
+
+    assert not paint_pdfs(_pdf_printer(tmp_path / "printed.pdf"), [sheet, sheet], progress)
+    assert asked == [1]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QWizard
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QListWidget, QWizard
 from sqlalchemy import select
 
 from desktop.services import sanction_view
@@ -20,7 +20,7 @@ from desktop.ui.case_window import CaseWindow
 from desktop.ui.sanctions_wizard import SanctionsWizard
 from tests.services.sanction_support import D, case_with_incidents, trust_leader
 from tests.ui.dates import type_date_time
-from tests.ui.typing import CTRL, click, click_row, press, type_into
+from tests.ui.typing import CTRL, click, click_row, press, tick, type_into
 
 NEXT = QWizard.WizardButton.NextButton
 FINISH = QWizard.WizardButton.FinishButton
@@ -113,6 +113,7 @@ def test_the_recommended_verbal_warning_from_ctrl_t_to_finish(
     with leader.transaction() as db:
         letter = db.get(m.IssuedLetter, result.letter_id)
         assert letter is not None and letter.letter_type == "verbal-warning"
+        assert letter.queued_at is not None  # in today's print queue unless unticked
     qtbot.waitUntil(lambda: "erbal" in window.stage_label.text(), timeout=5000)
 
 
@@ -223,3 +224,27 @@ def test_cancel_on_the_last_page_writes_nothing(qtbot, leader) -> None:
     assert wizard.done_step is None
     QApplication.processEvents()
     assert rows_of_every_table(leader) == before
+
+
+def test_a_letter_left_off_todays_print_queue_is_not_queued(qtbot, leader) -> None:
+    from desktop.services import issued_letters
+
+    case = case_with_incidents(leader)
+    wizard = open_wizard(qtbot, leader, case.id)
+    next_page(qtbot, wizard, 2)
+    fill_verbal_warning(qtbot, wizard)
+    with qtbot.waitSignal(wizard.previewed, timeout=10000):
+        next_page(qtbot, wizard, 3)
+    queue_box = field(wizard, QCheckBox, "queueLetterCheck")
+    assert queue_box.isChecked()  # queued unless the person says otherwise
+    tick(qtbot, queue_box)
+    assert not queue_box.isChecked()
+    next_page(qtbot, wizard, 4)
+    assert "not queued to print" in wizard.confirm_page.summary.toPlainText()
+    with qtbot.waitSignal(wizard.recorded, timeout=10000) as done:
+        click(qtbot, wizard.button(FINISH))
+    letter_id = done.args[0].letter_id
+    assert letter_id is not None
+    assert issued_letters.print_queue(leader) == []
+    letter = issued_letters.open_letter(leader, letter_id=letter_id).info
+    assert not letter.queued and letter.printed_at is None

@@ -2,8 +2,9 @@
 
 Entries are listed as they stand now, marked where they were edited; History shows every
 version. Enter (or a double-click) corrects the selected entry: an incident's entry opens
-the incident itself, so the incident and its entry never disagree. Ctrl+E exports the
-chronology as a PDF for the legal team.
+the incident itself, so the incident and its entry never disagree; a letter's entry opens
+the letter as it was issued (View letter). Ctrl+E exports the chronology as a PDF for the
+legal team.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from desktop.ui.case_tabs.common import (
 from desktop.ui.chronology_dialogs import EventDialog, HistoryDialog
 from desktop.ui.dialog_parts import combo_box
 from desktop.ui.incident_dialog import IncidentDialog
+from desktop.ui.letter_viewer import show_letter
 from desktop.ui.messages import Messenger
 from desktop.ui.operations import ReadOp, WriteOp
 
@@ -73,6 +75,12 @@ class ChronologyTab(CaseTab):
             "Correct the selected entry (Enter); the old version stays",
         )
         self.history_button = make_button("historyButton", "Hi&story…", "Every version")
+        self.letter_button = make_button(
+            "viewLetterButton",
+            "View &letter…",
+            "Open the selected entry's letter",
+            "Open the letter as it was issued: print it or save a copy (Enter)",
+        )
         self.export_button = make_button(
             "exportButton",
             "E&xport PDF…",
@@ -89,6 +97,7 @@ class ChronologyTab(CaseTab):
             self.add_button,
             self.edit_button,
             self.history_button,
+            self.letter_button,
             self.export_button,
             lead=(show, self.kind_filter),
         )
@@ -99,6 +108,7 @@ class ChronologyTab(CaseTab):
             self.add_button,
             self.edit_button,
             self.history_button,
+            self.letter_button,
             self.export_button,
             self.table,
             self.detail,
@@ -109,8 +119,9 @@ class ChronologyTab(CaseTab):
         self.add_button.clicked.connect(self.add_entry)
         self.edit_button.clicked.connect(self.edit_entry)
         self.history_button.clicked.connect(self.show_history)
+        self.letter_button.clicked.connect(self.view_letter)
         self.export_button.clicked.connect(self.export_pdf)
-        self.table.activated.connect(lambda _index: self.edit_entry())  # Enter, double-click
+        self.table.activated.connect(lambda _index: self._activated())  # Enter, double-click
         self.table.currentCellChanged.connect(lambda *_: self._selection_changed())
         export = QShortcut(QKeySequence("Ctrl+E"), self)
         export.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -195,8 +206,23 @@ class ChronologyTab(CaseTab):
         self.add_button.setEnabled(can_edit)
         self.edit_button.setEnabled(can_edit and chosen)
         self.history_button.setEnabled(chosen)
+        event = self.current_event()
+        self.letter_button.setEnabled(event is not None and event.letter_id is not None)
 
     # -- actions ----------------------------------------------------------------------------
+    def _activated(self) -> None:
+        event = self.current_event()
+        if event is not None and event.letter_id is not None:
+            self.view_letter()
+        else:
+            self.edit_entry()
+
+    def view_letter(self) -> None:
+        """The selected entry's letter as it was issued, in a window of its own."""
+        event = self.current_event()
+        if event is not None and event.letter_id is not None:
+            show_letter(self.session, event.letter_id, self)
+
     def add_entry(self) -> None:
         if not self.add_button.isEnabled():
             return

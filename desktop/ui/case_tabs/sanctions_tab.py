@@ -1,5 +1,6 @@
 """The case window's Sanctions tab: the case's bars and plans with the decisions they wait
-for, and the steps taken under the procedure (with any skip's authority).
+for, the steps taken under the procedure (with any skip's authority), and the letters
+issued (View letter, Enter or a double-click opens one as it was issued).
 
 The buttons follow the selected bar or plan (and, for an injunction, the selected step);
 whether a decision is allowed is for the service to say, in words, in the dialog.
@@ -7,11 +8,12 @@ whether a decision is allowed is for the service to say, in words, in the dialog
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from desktop.dates import format_date
 from desktop.domain.roles import Operation
-from desktop.services import sanction_view
+from desktop.services import issued_letters, sanction_view
+from desktop.services.issued_letters import LetterInfo
 from desktop.services.sanction_view import Ladder, SanctionRow, TakenStep
 from desktop.services.session import UserSession
 from desktop.ui.case_tabs.common import (
@@ -27,14 +29,17 @@ from desktop.ui.case_tabs.common import (
     vertical_split,
 )
 from desktop.ui.injunction_dialog import InjunctionDialog
+from desktop.ui.letter_viewer import correction_words, printing_words, show_letter
 from desktop.ui.lifecycle_dialogs import (
     PeriodReviewDialog,
     RepresentationsDialog,
     ReviewDecisionDialog,
 )
+from desktop.ui.operations import Change, Job, changes
 
 SANCTION_HEADERS = ("Bar or plan", "Schools", "Status", "Starts", "Ends", "Review by", "Reps by")
 STEP_HEADERS = ("Date", "Step", "Decided by", "Skip authorised by", "Procedure", "Injunction")
+LETTER_HEADERS = ("Dated", "Letter", "To", "Signed by", "Printing")
 
 
 def sanction_cells(row: SanctionRow) -> tuple[str, ...]:
@@ -67,6 +72,17 @@ def step_cells(step: TakenStep) -> tuple[str, ...]:
     )
 
 
+def letter_cells(letter: LetterInfo) -> tuple[str, ...]:
+    correction = correction_words(letter)
+    return (
+        format_date(letter.issued_on),
+        letter.title + (f" ({correction})" if correction else ""),
+        letter.recipient,
+        letter.signed_by,
+        printing_words(letter),
+    )
+
+
 class SanctionsTab(CaseTab):
     title = "&Sanctions"
 
@@ -75,6 +91,7 @@ class SanctionsTab(CaseTab):
         self.ladder: Ladder | None = None
         self.sanctions: list[SanctionRow] = []
         self.steps: list[TakenStep] = []
+        self.letters: list[LetterInfo] = []
         self._start()
 
     # -- layout -----------------------------------------------------------------------------
@@ -110,8 +127,18 @@ class SanctionsTab(CaseTab):
         self.steps_table = list_table(
             "stepsTable", "Steps taken under the procedure", STEP_HEADERS, 1
         )
+        self.letters_table = list_table(
+            "lettersTable", "Letters issued on this case", LETTER_HEADERS, 1
+        )
+        self.letter_button = make_button(
+            "viewLetterButton",
+            "Vie&w letter…",
+            "Open the selected letter",
+            "Open the letter as it was issued: print it or save a copy (Enter)",
+        )
         self.empty_note = empty_note("No bar or communication plan on this case.")
         self.steps_note = empty_note("No step has been taken under the procedure yet.")
+        self.letters_note = empty_note("No letter has been issued on this case.")
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -131,7 +158,20 @@ class SanctionsTab(CaseTab):
             self.period_button,
             self.injunction_button,
         )
-        stack(self, bar, self.summary, main=vertical_split("sanctionsSplit", (top, 1), (lower, 1)))
+        letters = QWidget()
+        letters_layout = QVBoxLayout(letters)
+        letters_layout.setContentsMargins(0, 0, 0, 0)
+        letters_label = QLabel("&Letters issued")
+        letters_label.setBuddy(self.letters_table)
+        letters_head = QHBoxLayout()
+        letters_head.addWidget(letters_label)
+        letters_head.addStretch(1)
+        letters_head.addWidget(self.letter_button)
+        letters_layout.addLayout(letters_head)
+        letters_layout.addWidget(self.letters_note)
+        letters_layout.addWidget(self.letters_table, 1)
+        split = vertical_split("sanctionsSplit", (top, 1), (lower, 1), (letters, 1))
+        stack(self, bar, self.summary, main=split)
         chain_tab_order(
             self.representations_button,
             self.review_button,
@@ -139,6 +179,8 @@ class SanctionsTab(CaseTab):
             self.injunction_button,
             self.table,
             self.steps_table,
+            self.letter_button,
+            self.letters_table,
         )
 
     def _connect_signals(self) -> None:
@@ -148,28 +190,44 @@ class SanctionsTab(CaseTab):
         self.injunction_button.clicked.connect(self.injunction_progress)
         self.table.currentCellChanged.connect(lambda *_: self._update_buttons())
         self.steps_table.currentCellChanged.connect(lambda *_: self._update_buttons())
+        self.letters_table.currentCellChanged.connect(lambda *_: self._update_buttons())
+        self.letters_table.activated.connect(lambda _index: self.view_letter())
+        self.letter_button.clicked.connect(self.view_letter)
+        changes().changed.connect(self._changed)
 
     # -- reading ----------------------------------------------------------------------------
     def reload(self) -> None:
         case_id = self.case_id
-        self._read(
-            lambda job: sanction_view.case_ladder(job.session, case_id=case_id),
-            "Reading the sanctions",
-        )
 
-    def _show(self, ladder: Ladder) -> None:
+        def run(job: Job) -> tuple[Ladder, list[LetterInfo]]:
+            ladder = sanction_view.case_ladder(job.session, case_id=case_id)
+            return ladder, issued_letters.case_letters(job.session, case_id=case_id)
+
+        self._read(run, "Reading the sanctions")
+
+    def _changed(self, what: str) -> None:
+        """A letter was printed or queued (a letter viewer, the print queue): show it."""
+        if what == Change.LETTERS and not self.session.closed:
+            self.reload()
+
+    def _show(self, result: tuple[Ladder, list[LetterInfo]]) -> None:
+        ladder, letters = result
         keep = self.current_sanction()
         keep_step = row_at(self.steps_table, self.steps)
+        keep_letter = self.current_letter()
         self.ladder = ladder
         self.sanctions, self.steps = list(ladder.sanctions), list(ladder.steps)
+        self.letters = letters
         self._fill(self.table, [sanction_cells(r) for r in self.sanctions])
         self._fill(self.steps_table, [step_cells(s) for s in self.steps])
+        self._fill(self.letters_table, [letter_cells(letter) for letter in letters])
         self.summary.setText(
             f"Under the procedure in force: {ladder.profile_name}, version "
             f"{ladder.profile_version}. Each bar or plan keeps the version it was taken under."
         )
         self.empty_note.setVisible(not self.sanctions)
         self.steps_note.setVisible(not self.steps)
+        self.letters_note.setVisible(not letters)
         restore_selection(
             self.table,
             [r.restriction_id for r in self.sanctions],
@@ -180,6 +238,11 @@ class SanctionsTab(CaseTab):
             [s.id for s in self.steps],
             None if keep_step is None else keep_step.id,
             last=True,
+        )
+        restore_selection(
+            self.letters_table,
+            [letter.id for letter in letters],
+            None if keep_letter is None else keep_letter.id,
         )
         self._update_buttons()
         self.loaded.emit()
@@ -198,6 +261,9 @@ class SanctionsTab(CaseTab):
     def current_step(self) -> TakenStep | None:
         return row_at(self.steps_table, self.steps)
 
+    def current_letter(self) -> LetterInfo | None:
+        return row_at(self.letters_table, self.letters)
+
     def _update_buttons(self) -> None:
         editable = (
             self.ladder is not None
@@ -214,6 +280,7 @@ class SanctionsTab(CaseTab):
         self.injunction_button.setEnabled(
             editable and step is not None and bool(step.injunction_next)
         )
+        self.letter_button.setEnabled(self.current_letter() is not None)
 
     # -- actions ----------------------------------------------------------------------------
     def record_representations(self) -> None:
@@ -235,3 +302,8 @@ class SanctionsTab(CaseTab):
         step = self.current_step()
         if step is not None and self.injunction_button.isEnabled():
             self._open(InjunctionDialog(self.session, step, self))
+
+    def view_letter(self) -> None:
+        letter = self.current_letter()
+        if letter is not None:
+            show_letter(self.session, letter.id, self)
