@@ -1,14 +1,18 @@
 """Settings, in Picard's shape: a list of pages on the left, the chosen page on the right.
 
 OK saves every page in turn; a page whose service refuses (bad input, or a role that may
-not change it) is shown with the reason and the dialog stays open. Cancel discards.
-Later versions add a page by appending its class to `PAGES`.
+not change it) is shown with the reason and the dialog stays open. Cancel discards, except
+that a page holding typed work (the letter wording) asks first whether to save it.
+Later versions add a page by appending its class to `PAGES`; a page may ask for more room
+with a `wanted_size`.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Protocol, runtime_checkable
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,9 +27,11 @@ from desktop.errors import CasebookError
 from desktop.services.session import UserSession
 from desktop.ui.categories_page import CategoriesPage
 from desktop.ui.icons import icon
+from desktop.ui.letter_templates_page import LetterTemplatesPage
 from desktop.ui.messages import Messenger
 from desktop.ui.procedure_page import ProcedurePage
 from desktop.ui.settings_pages import PreferencesPage, SchoolsPage, SettingsPage, TrustPage
+from desktop.ui.signature_page import SignaturePage
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +40,21 @@ PAGES: list[type[SettingsPage]] = [
     SchoolsPage,
     CategoriesPage,
     ProcedurePage,
+    LetterTemplatesPage,
+    SignaturePage,
     PreferencesPage,
 ]
+
+
+@runtime_checkable
+class HoldsUnsavedWork(Protocol):
+    """A page whose typed work is saved by a button of its own, so Cancel must ask."""
+
+    def has_unsaved_changes(self) -> bool: ...
+
+    def may_close(self) -> bool:
+        """Ask whether to save, discard or stay; True if the dialog may close."""
+        ...
 
 
 class SettingsDialog(QDialog):
@@ -97,6 +116,18 @@ class SettingsDialog(QDialog):
         if 0 <= row < len(self.pages):
             self.page_stack.setCurrentIndex(row)
             self.heading.setText(self.pages[row].title)
+            self._make_room(self.pages[row])
+
+    def _make_room(self, page: SettingsPage) -> None:
+        """A page that needs more room than the rest (the letter editor) grows the dialog,
+        as far as the screen allows; it never shrinks back under the person's hand."""
+        wanted = getattr(page, "wanted_size", None)
+        if not isinstance(wanted, QSize):
+            return
+        screen = self.screen()
+        if screen is not None:
+            wanted = wanted.boundedTo(screen.availableGeometry().size())
+        self.resize(self.size().expandedTo(wanted))
 
     def show_page(self, name: str) -> SettingsPage:
         """Bring the page with this objectName to the front."""
@@ -122,3 +153,14 @@ class SettingsDialog(QDialog):
                 return
         log.info("settings.saved")
         super().accept()
+
+    def reject(self) -> None:
+        """Cancel, Esc or the close box: a page holding unsaved typed work asks first."""
+        for row, page in enumerate(self.pages):
+            if not (page.isEnabled() and isinstance(page, HoldsUnsavedWork)):
+                continue
+            if page.has_unsaved_changes():
+                self.page_list.setCurrentRow(row)
+                if not page.may_close():
+                    return
+        super().reject()

@@ -111,6 +111,8 @@ def test_pages_come_from_the_registry(qtbot, dialog: SettingsDialog) -> None:
         "Schools",
         "Behaviours",
         "Procedure",
+        "Letter templates",
+        "Signature",
         "Preferences",
     ]
     choose_page(qtbot, dialog, "Schools")
