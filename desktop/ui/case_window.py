@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dates import format_date, uk_today
+from desktop.domain.due import Place
 from desktop.domain.restrictions import (
     RestrictionKind,
     applies_on,
@@ -381,6 +382,18 @@ class CaseWindow(QMainWindow):
         if 0 <= number < self.tab_widget.count():
             self.tab_widget.setCurrentIndex(number)
             self.tab_widget.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_place(self, place: Place, target_id: int) -> None:
+        """Show the tab that settles a calendar item, with its record selected and, for a
+        bar or plan, the dialog that records the decision open."""
+        names = [name for _module, name in TABS]
+        if place is Place.TASKS:
+            self.show_tab(names.index("TasksTab"))
+            self.tabs[names.index("TasksTab")].select_task(target_id)
+            return
+        self.show_tab(names.index("SanctionsTab"))
+        if place in (Place.REPRESENTATIONS, Place.REVIEW, Place.PERIOD_REVIEW):
+            self.tabs[names.index("SanctionsTab")].resolve(place, target_id)
 
     def _step_tab(self, step: int):
         count = self.tab_widget.count()

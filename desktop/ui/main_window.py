@@ -32,14 +32,16 @@ from desktop.services.session import UserSession
 from desktop.ui.case_list import CaseColumns
 from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.change_password_dialog import ChangePasswordDialog
+from desktop.ui.due_reminders import DueStatusLabel, remind
 from desktop.ui.forms import child, load_form
 from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
 from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
+from desktop.ui.main_menus import build_actions, build_menus_and_toolbar
 from desktop.ui.messages import Messenger
 from desktop.ui.open_windows import OpenWindows
 from desktop.ui.operations import BusyIndicator, Change, ReadOp, changes, settle
-from desktop.ui.print_queue import count_queue, queue_action_text
+from desktop.ui.print_queue import count_queue
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
 from desktop.ui.window_state import restore_layout, save_layout, window_state
@@ -70,6 +72,21 @@ def count_text(total: int) -> str:
 class MainWindow(QMainWindow):
     """Shows the cases the signed-in user may see; locks, and hands over to settings."""
 
+    # Made by `desktop.ui.main_menus.build_actions`.
+    new_case_action: QAction
+    check_action: QAction
+    open_case_action: QAction
+    calendar_action: QAction
+    print_queue_action: QAction
+    lock_action: QAction
+    settings_action: QAction
+    password_action: QAction
+    quit_action: QAction
+    refresh_action: QAction
+    find_action: QAction
+    help_action: QAction
+    about_action: QAction
+
     def __init__(self, session: UserSession, *, state=None):
         super().__init__()
         self.setObjectName("mainWindow")
@@ -78,6 +95,8 @@ class MainWindow(QMainWindow):
         self.preferences = trust_service.Preferences()
         self.locked = False
         self._layout_restored = False
+        self._reminded: tuple[str, int] | None = None
+        self.reminder = None  # the reminder after sign-in, while it is open
         self.windows = OpenWindows(self.state, self)  # case windows and the visitor check
 
         self.central = central = QWidget()
@@ -118,71 +137,11 @@ class MainWindow(QMainWindow):
         self._start_session(session)
 
     # -- building -------------------------------------------------------------------------
-    def _action(self, name, text, icon_name=None, shortcuts=(), tip=""):
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if icon_name:
-            action.setIcon(icon(icon_name))
-        keys = [QKeySequence(k) for k in shortcuts]
-        keys = [k for i, k in enumerate(keys) if not k.isEmpty() and k not in keys[:i]]
-        if keys:
-            action.setShortcuts(keys)
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setToolTip(tip or text.replace("&", "").rstrip("…"))
-        if keys:
-            action.setToolTip(
-                f"{action.toolTip()} ({keys[0].toString(QKeySequence.SequenceFormat.NativeText)})"
-            )
-        self.addAction(action)
-        return action
-
     def _build_actions(self):
-        preferences_keys = (QKeySequence.StandardKey.Preferences, "Ctrl+,")
-        self.new_case_action = self._action("newCaseAction", "&New case…", "new_case", ("Ctrl+N",))
-        self.check_action = self._action(
-            "visitorCheckAction", "&Visitor check…", "visitor_check", ("Ctrl+K",)
-        )
-        self.open_case_action = self._action("openCaseAction", "&Open case")
-        self.print_queue_action = self._action(
-            "printQueueAction", queue_action_text(0), shortcuts=("Ctrl+Shift+P",)
-        )
-        self.lock_action = self._action("lockAction", "&Lock", "lock", ("Ctrl+L",))
-        self.settings_action = self._action(
-            "settingsAction", "&Settings…", "settings", preferences_keys
-        )
-        self.password_action = self._action("changePasswordAction", "Change &password…", "key")
-        self.quit_action = self._action("quitAction", "&Quit", "quit", ("Ctrl+Q",))
-        self.refresh_action = self._action("refreshAction", "&Refresh", "refresh", ("F5",))
-        self.find_action = self._action("findAction", "&Find", "search", ("Ctrl+F",))
-        self.help_action = self._action("helpAction", "Casebook &Help", "help", ("F1",))
-        self.about_action = self._action("aboutAction", "&About Casebook")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        build_actions(self)
 
     def _build_menus_and_toolbar(self):
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addActions([self.new_case_action, self.open_case_action, self.check_action])
-        file_menu.addAction(self.print_queue_action)
-        file_menu.addSeparator()
-        file_menu.addActions([self.lock_action, self.settings_action, self.password_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        view_menu = menus.addMenu("&View")
-        view_menu.addActions([self.refresh_action, self.find_action])
-        help_menu = menus.addMenu("&Help")
-        help_menu.addActions([self.help_action, self.about_action])
-
-        toolbar = self.addToolBar("Main")
-        toolbar.setObjectName("mainToolBar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addActions([self.new_case_action, self.check_action])
-        toolbar.addSeparator()
-        toolbar.addActions([self.lock_action, self.refresh_action, self.settings_action])
-        toolbar.addSeparator()
-        toolbar.addAction(self.help_action)
+        build_menus_and_toolbar(self)
 
     def _build_status_bar(self):
         bar = self.statusBar()
@@ -206,7 +165,9 @@ class MainWindow(QMainWindow):
         )
         self.sample_label.hide()
         self.busy_indicator = BusyIndicator()  # shown by a load that takes a while
+        self.due_label = DueStatusLabel()
         bar.addWidget(self.count_label)
+        bar.addWidget(self.due_label)
         bar.addWidget(self.busy_indicator)
         bar.addPermanentWidget(self.sample_label)
         bar.addPermanentWidget(self.user_label)
@@ -228,6 +189,8 @@ class MainWindow(QMainWindow):
         self.new_case_action.triggered.connect(self.new_case)
         self.check_action.triggered.connect(self.show_check)
         self.print_queue_action.triggered.connect(self.show_print_queue)
+        self.calendar_action.triggered.connect(self.show_calendar)
+        self.due_label.open_calendar.connect(self.show_calendar)
         self.open_case_action.triggered.connect(self.open_selected_case)
         self.case_table.doubleClicked.connect(self._open_row)
         for shortcut in self._open_keys:
@@ -265,6 +228,11 @@ class MainWindow(QMainWindow):
         self.apply_filters()
         self.search_edit.setFocus()
         count_queue(self.print_queue_action, session)
+        self.due_label.refresh(session)
+        who = (session.store.identity.store_id, actor.user_id)
+        if who != self._reminded:  # once per person signing in, not on every unlock
+            self._reminded = who
+            remind(self, session, self.state, self.show_calendar)
 
     def _refresh_trust(self):
         name = trust_service.get_trust(self.session).name
@@ -290,6 +258,7 @@ class MainWindow(QMainWindow):
         for action in (self.refresh_action, self.find_action, self.open_case_action):
             action.setEnabled(viewing)
         self.print_queue_action.setEnabled(viewing)
+        self.calendar_action.setEnabled(viewing)
         self.new_case_action.setEnabled(enabled and self.session.can(Operation.EDIT_CASES))
         self.check_action.setEnabled(enabled)
 
@@ -297,6 +266,10 @@ class MainWindow(QMainWindow):
         """Sign out and leave nothing about a case on screen or in the model."""
         self.locked = True
         self.windows.close_all()
+        if self.reminder is not None:
+            self.reminder.close()  # it lists case references
+            self.reminder = None
+        self.due_label.clear()
         self.search_edit.clear()  # a typed name is as private as the list itself
         self._search_timer.stop()
         self.model.clear()
@@ -373,6 +346,15 @@ class MainWindow(QMainWindow):
         """The visitor check (Ctrl+K): is this person barred, or under a communication plan?"""
         if not (self.locked or self.session.closed):
             self.windows.show_check(self.session)
+
+    def show_calendar(self):
+        """The calendar of reviews and deadlines (Ctrl+Shift+C); an item opens its case at
+        the place that settles it."""
+        if not self.locked and self.session.can(Operation.VIEW_CASES):
+            self.windows.show_calendar(self.session, self._open_due)
+
+    def _open_due(self, item):
+        self.windows.open_case(self.session, item.case_id).show_place(item.place, item.target_id)
 
     def show_print_queue(self):
         """The letters waiting to be printed (Ctrl+Shift+P); the menu item counts them."""
@@ -461,6 +443,7 @@ class MainWindow(QMainWindow):
             self._refresh_trust()
         elif what in (Change.LETTERS, Change.CASES):
             count_queue(self.print_queue_action, self.session)
+            self.due_label.refresh(self.session)
         elif what == Change.PREFERENCES:
             self.preferences = trust_service.get_preferences(self.session)
         elif what == Change.SCHOOLS:

@@ -1,5 +1,5 @@
-"""The windows a main window opens beside itself: one per case, the visitor check, and the
-print queue.
+"""The windows a main window opens beside itself: one per case, the visitor check, the
+print queue and the calendar.
 
 Kept here so the main window stays about the case list. Asking for a window already open
 brings it to the front rather than opening a second. They are top-level windows (each
@@ -10,10 +10,14 @@ and all of them close when the main window locks, signs out or closes.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
+
+if TYPE_CHECKING:  # the case window loads when the first case is opened
+    from desktop.ui.case_window import CaseWindow
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +35,12 @@ class OpenWindows(QObject):
     def __init__(self, state, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = state  # where case windows keep their size and place
-        self.cases: dict[int, QMainWindow] = {}
+        self.cases: dict[int, CaseWindow] = {}
         self.check: QMainWindow | None = None
         self.print_queue: QDialog | None = None
+        self.calendar: QMainWindow | None = None
 
-    def open_case(self, session, case_id: int) -> QMainWindow:
+    def open_case(self, session, case_id: int) -> CaseWindow:
         """The case's window: the one already open, or a new one."""
         from desktop.ui.case_window import CaseWindow
 
@@ -80,6 +85,21 @@ class OpenWindows(QObject):
 
             count_queue(action, session)
 
+    def show_calendar(self, session, open_item) -> QMainWindow:  # noqa: ANN001 - a slot
+        """The calendar of reviews and deadlines; `open_item(item)` when one is opened."""
+        from desktop.ui.calendar_window import CalendarWindow
+
+        if self.calendar is None:
+            window = CalendarWindow(session, state=self.state)
+            window.open_item.connect(open_item)
+            window.destroyed.connect(self._calendar_gone)
+            self.calendar = window
+        bring_forward(self.calendar)
+        return self.calendar
+
+    def _calendar_gone(self, *_args) -> None:
+        self.calendar = None
+
     def close_all(self) -> None:
         """Close every one (on lock, sign-out or quit): no case stays on screen."""
         for window in list(self.cases.values()):
@@ -91,3 +111,6 @@ class OpenWindows(QObject):
         if self.print_queue is not None:
             queue, self.print_queue = self.print_queue, None
             queue.close()
+        if self.calendar is not None:
+            calendar, self.calendar = self.calendar, None
+            calendar.close()

@@ -205,6 +205,18 @@ class CaseTab(QWidget):
             progress=progress,
         ).start()
 
+    def when_loaded(self, attempt: Callable[[], bool]) -> None:
+        """Run `attempt` now; if it finds nothing to act on yet (it returns False: the tab
+        is still reading), run it once more after the next load."""
+        if attempt():
+            return
+
+        def again() -> None:
+            self.loaded.disconnect(again)
+            attempt()
+
+        self.loaded.connect(again)
+
     # -- dialogs ----------------------------------------------------------------------------
     def _open(self, dialog: QDialog, on_accept: Callable[[Any], None] | None = None) -> None:
         """Open `dialog`; once it is accepted, `on_accept(dialog)`, or else (the dialog saved

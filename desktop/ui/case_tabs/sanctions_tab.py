@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableWidgetItem, QVBoxLayout, QWidget
 
 from desktop.dates import format_date
+from desktop.domain.due import Place
 from desktop.domain.roles import Operation
 from desktop.services import issued_letters, sanction_view
 from desktop.services.issued_letters import LetterInfo
@@ -281,6 +282,31 @@ class SanctionsTab(CaseTab):
             editable and step is not None and bool(step.injunction_next)
         )
         self.letter_button.setEnabled(self.current_letter() is not None)
+
+    def resolve(self, place: Place, restriction_id: int) -> None:
+        """Select the bar or plan and open what settles a calendar item on it: the
+        representations, the review decision or the end-of-period review, whichever the
+        sanction now allows (the first that applies, in the order the item suggests)."""
+        order = {
+            Place.REPRESENTATIONS: (self.representations_button, self.review_button),
+            Place.REVIEW: (self.review_button, self.period_button),
+            Place.PERIOD_REVIEW: (self.period_button, self.review_button),
+        }.get(place, ())
+
+        def attempt() -> bool:
+            ids = [r.restriction_id for r in self.sanctions]
+            if restriction_id not in ids:
+                return False
+            self.table.setCurrentCell(ids.index(restriction_id), 0)
+            self.table.setFocus()
+            self._update_buttons()
+            for button in order:
+                if button.isEnabled():
+                    button.click()
+                    break
+            return True
+
+        self.when_loaded(attempt)
 
     # -- actions ----------------------------------------------------------------------------
     def record_representations(self) -> None:

@@ -281,6 +281,19 @@ class TasksTab(CaseTab):
                 item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
             self.table.setItem(row, column, item)
 
+    def select_task(self, task_id: int) -> None:
+        """Put the cursor on a task (a calendar item opened from the calendar)."""
+
+        def attempt() -> bool:
+            ids = [t.id for t in self.tasks]
+            if task_id not in ids:
+                return False
+            self.table.setCurrentCell(ids.index(task_id), 0)
+            self.table.setFocus()
+            return True
+
+        self.when_loaded(attempt)
+
     def current_task(self) -> TaskRow | None:
         return row_at(self.table, self.tasks)
 

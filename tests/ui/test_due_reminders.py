@@ -1,0 +1,105 @@
+"""The reminder after sign-in and the status bar's count of what falls due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QTreeWidget, QWidget
+
+from desktop.domain.ladder import SkipAuthority
+from desktop.domain.roles import Role
+from desktop.services import sanctions
+from desktop.services.session import UserSession
+from desktop.services.setup import SetupResult
+from desktop.ui.due_reminders import DueStatusLabel, ReminderDialog, dismissed_today, remind
+from tests.services.sanction_support import D, bar_notice, case_with_incidents, trust_leader
+from tests.ui.typing import click, tick
+
+TODAY = D(2026, 4, 15)  # the day after the representations deadline
+
+
+@pytest.fixture
+def leader(new_store: SetupResult, store_path: Path) -> UserSession:
+    session = trust_leader(new_store, store_path)
+    case = case_with_incidents(session)
+    sanctions.take_step(
+        session,
+        case_id=case.id,
+        draft=bar_notice(
+            D(2026, 4, 1),
+            ends=D(2026, 6, 30),
+            deadline=D(2026, 4, 14),
+            review=D(2026, 4, 20),
+            skip=SkipAuthority("Casey Chair", Role.TRUST_LEADER, "Threats at the gate."),
+        ),
+    )
+    return session
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "window-state.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def host(qtbot) -> QWidget:
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_reminder_lists_what_is_due_and_can_be_put_off_for_today(
+    qtbot, host: QWidget, leader: UserSession, state: QSettings
+) -> None:
+    opened: list[bool] = []
+    remind(host, leader, state, lambda: opened.append(True), today=TODAY)
+    qtbot.waitUntil(lambda: getattr(host, "reminder", None) is not None, timeout=5000)
+    dialog: ReminderDialog = host.reminder  # type: ignore[attr-defined]
+    rows = dialog.findChild(QTreeWidget, "reminderList")
+    texts = [rows.topLevelItem(i).text(2) for i in range(rows.topLevelItemCount())]
+    assert texts == ["Representations deadline", "Bar review"]
+    assert rows.topLevelItem(0).text(1) == "Overdue"
+    assert "1 overdue, 1 due this week" in dialog.findChild(QWidget, "reminderHeading").text()
+    tick(qtbot, dialog.not_today)
+    assert dialog.not_today.isChecked()
+    click(qtbot, dialog.calendar_button)
+    assert opened == [True]
+    assert dismissed_today(state, leader, TODAY)
+    assert not dismissed_today(state, leader, TODAY + dt.timedelta(days=1))
+    host.reminder = None  # type: ignore[attr-defined]
+    remind(host, leader, state, lambda: None, today=TODAY)
+    qtbot.wait(300)
+    assert host.reminder is None  # type: ignore[attr-defined]
+
+
+def test_closing_without_ticking_reminds_again_next_time(
+    qtbot, host: QWidget, leader: UserSession, state: QSettings
+) -> None:
+    remind(host, leader, state, lambda: None, today=TODAY)
+    qtbot.waitUntil(lambda: getattr(host, "reminder", None) is not None, timeout=5000)
+    qtbot.keyClick(host.reminder, Qt.Key.Key_Escape)  # type: ignore[attr-defined]
+    assert not dismissed_today(state, leader, TODAY)
+
+
+def test_nothing_due_shows_no_reminder(
+    qtbot, host: QWidget, new_store: SetupResult, store_path: Path, state: QSettings
+) -> None:
+    remind(host, trust_leader(new_store, store_path), state, lambda: None, today=TODAY)
+    qtbot.wait(300)
+    assert getattr(host, "reminder", None) is None
+
+
+def test_the_status_label_counts_and_opens_the_calendar(qtbot, leader: UserSession) -> None:
+    label = DueStatusLabel()
+    qtbot.addWidget(label)
+    label.show()
+    label.refresh(leader, today=TODAY)
+    qtbot.waitUntil(lambda: label.summary is not None, timeout=5000)
+    assert label.accessibleName() == "Due: 1 overdue, 1 due this week"
+    assert "b42318" in label.styleSheet()
+    with qtbot.waitSignal(label.open_calendar, timeout=2000):
+        label.linkActivated.emit("calendar")
