@@ -53,3 +53,11 @@ def wait_for(signal, start: Callable[[], object], seconds: float = 30.0) -> bool
     finally:
         signal.disconnect(arrived)
     return bool(fired)
+
+
+def pause(milliseconds: int) -> None:
+    """Let the event loop run for a while, as a person pausing would (`QTest.qWait` spins
+    and starves the worker threads of the GIL)."""
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()

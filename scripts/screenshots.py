@@ -347,6 +347,57 @@ def visitor_check(store: Path, out: Path) -> None:
     desk.close()
 
 
+def letters_and_calendar(store: Path, main_window, state, out: Path) -> None:  # noqa: ANN001
+    """The trust's letter wording in its editor, an issued letter, the print queue and the
+    calendar, as the CEO (who issued the sample's letters) sees them."""
+    import datetime as dt
+
+    from desktop.services import auth, issued_letters
+    from desktop.services.demo import SAMPLE_PASSWORD
+    from desktop.ui.calendar_window import CalendarWindow
+    from desktop.ui.letter_viewer import show_letter
+    from desktop.ui.print_queue import PrintQueueWindow
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    session = auth.sign_in(store, username="ceo", password=SAMPLE_PASSWORD)
+    settings = SettingsDialog(session, parent=main_window)
+    settings.show()
+    page = settings.show_page("letterTemplatesPage")
+    settings.resize(1120, 700)  # as it grows on a real screen (offscreen's is 800 wide)
+    page.types_list.setCurrentRow(6)  # the bar's confirmation after review
+    page.side_tabs.setCurrentIndex(page.side_tabs.indexOf(page.preview.parentWidget()))
+    page.refresh_preview()
+    ticking = QTimer()
+    ticking.start(50)  # the preview is made in the background: look every 50 ms
+    wait_for(ticking.timeout, lambda: page.preview_pdf is not None)
+    save(settings, out, "letters_1_template_editor")
+    settings.reject()
+
+    queue = issued_letters.print_queue(session)
+    if queue:
+        viewer = show_letter(session, queue[0].id, main_window)
+        wait_for(viewer.shown, lambda: bool(viewer.pdf))
+        viewer.resize(900, 900)
+        save(viewer, out, "letters_2_letter_viewer")
+        viewer.close()
+    window = PrintQueueWindow(session)
+    window.resize(820, 420)
+    window.show()
+    wait_for(window.loaded, lambda: window.list.topLevelItemCount() > 0)
+    save(window, out, "letters_3_print_queue")
+    window.close()
+
+    calendar = CalendarWindow(session, state=state, today=dt.date(2026, 11, 24))
+    calendar.resize(1200, 780)
+    shown: list[bool] = []
+    calendar.loaded.connect(lambda: shown.append(True))
+    calendar.show()
+    wait_for(calendar.loaded, lambda: bool(shown))
+    save(calendar, out, "calendar")
+    calendar.close()
+    session.close()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -410,6 +461,7 @@ def main(out: Path) -> int:
         sanctions_wizard(store, out)
         case_file(session, window, state, out)
         lifecycle_dialogs(store, window, state, out)
+        letters_and_calendar(store, window, state, out)
 
         help_dialog = HelpDialog(parent=window)
         help_dialog.resize(760, 620)

@@ -41,7 +41,7 @@ def _days(text: str) -> int:
 def cmd_calendar(args: argparse.Namespace) -> int:
     from desktop.dates import format_date, uk_today
     from desktop.domain.due import DueState
-    from desktop.services import due
+    from desktop.services import due, due_export
 
     path = store_path_for(args)
     today = uk_today()
@@ -49,7 +49,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         view = due.DueView(start=today, end=today + dt.timedelta(days=args.days))
         items = due.due_items(session, view=view, today=today)
         if args.ics:
-            saved = due.export_ics(
+            saved = due_export.export_ics(
                 session, to=Path(args.ics).expanduser(), days=args.days, today=today
             )
             print(f"Saved {plural(saved.events, 'event')} to {saved.path}.")

@@ -37,9 +37,9 @@ def cmd_cases(args: argparse.Namespace) -> int:
     path = store_path_for(args)
     with signed_in(path, args.user) as session:
         if args.school:
-            rows = _cases_at_school(session, args.school, args.status)
+            rows = _cases_at_school(session, args.school, args.status, args.needs_attention)
         else:
-            rows = all_cases(session, status=args.status)
+            rows = all_cases(session, status=args.status, needs_attention=args.needs_attention)
     if args.json:
         print_json([row.as_json() for row in rows])
     else:
@@ -47,7 +47,10 @@ def cmd_cases(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cases_at_school(session: UserSession, name: str, status: str | None) -> list[CaseRow]:
+def _cases_at_school(
+    session: UserSession, name: str, status: str | None, needs_attention: bool
+) -> list[CaseRow]:
+    from desktop.dates import uk_today
     from desktop.services.cases import list_cases
     from desktop.services.trust import list_schools
 
@@ -57,9 +60,16 @@ def _cases_at_school(session: UserSession, name: str, status: str | None) -> lis
         known = "; ".join(s.name for s in schools) or "none"
         raise ValidationError(f"You have no school called {name!r}. Your schools: {known}.")
     rows: list[CaseRow] = []
+    today = uk_today()
     while True:
         page = list_cases(
-            session, school_id=matches[0], status=status, offset=len(rows), limit=PAGE
+            session,
+            school_id=matches[0],
+            status=status,
+            needs_attention=needs_attention,
+            offset=len(rows),
+            limit=PAGE,
+            today=today,
         )
         rows.extend(page)
         if len(page) < PAGE:
@@ -100,3 +110,9 @@ def register(commands: Commands) -> None:
     cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
     cases.add_argument("--status", choices=("open", "closed"), help="only open or closed cases")
     cases.add_argument("--school", metavar="NAME", help="only cases at this school")
+    cases.add_argument(
+        "--needs-attention",
+        action="store_true",
+        help="only cases with something overdue or due within a week (a deadline for "
+        "representations, a review, the end of a bar or plan, or a task)",
+    )

@@ -14,13 +14,14 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from desktop.dates import utc_now
+from desktop.dates import uk_today, utc_now
 from desktop.domain.cases import CaseStatus, Stage, format_reference
 from desktop.domain.people import Relationship
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import ValidationError
 from desktop.services import audit, scope
+from desktop.services.due import needs_attention_clause, next_due_on
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Person, School, case_schools
 from desktop.storage.search import case_search_clause
@@ -50,9 +51,19 @@ class CaseRow:
 
 
 def _scoped(
-    session: UserSession, db: Session, *, search: str, school_id: int | None, status: str | None
+    session: UserSession,
+    db: Session,
+    *,
+    search: str,
+    school_id: int | None,
+    status: str | None,
+    needs_attention: bool = False,
+    today: dt.date | None = None,
 ) -> Select[int]:
-    """Case ids matching the filters, never outside the schools this user may see."""
+    """Case ids matching the filters, never outside the schools this user may see.
+
+    `needs_attention`: only cases with an item overdue or due within a week of `today`
+    (the rules are `services.due.needs_attention_clause`)."""
     session.require(Operation.VIEW_CASES)
     query = scope.visible_case_ids(session.actor).join(Person, Case.subject_id == Person.id)
     if school_id is not None:
@@ -68,6 +79,8 @@ def _scoped(
     clause = case_search_clause(db, search[:200]) if search else None
     if clause is not None:
         query = query.where(clause)
+    if needs_attention:
+        query = query.where(needs_attention_clause(today or uk_today()))
     return query
 
 
@@ -77,9 +90,19 @@ def count_cases(
     search: str = "",
     school_id: int | None = None,
     status: str | None = None,
+    needs_attention: bool = False,
+    today: dt.date | None = None,
 ) -> int:
     with session.transaction() as db:
-        ids = _scoped(session, db, search=search, school_id=school_id, status=status)
+        ids = _scoped(
+            session,
+            db,
+            search=search,
+            school_id=school_id,
+            status=status,
+            needs_attention=needs_attention,
+            today=today,
+        )
         return db.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
 
@@ -102,6 +125,7 @@ class CaseSort(StrEnum):
     STATUS = "status"
     STAGE = "stage"
     OPENED = "opened"
+    NEXT_DUE = "next_due"  # the date of the case's most pressing open item; none last
 
 
 @dataclass(frozen=True)
@@ -116,7 +140,7 @@ NEWEST_FIRST = CaseOrder()
 SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 
-def _sort_columns(key: CaseSort) -> list[SortColumn]:
+def _sort_columns(key: CaseSort, today: dt.date) -> list[SortColumn]:
     """The SQL for each sort key: the order of what the list shows in that column."""
     if key is CaseSort.REFERENCE:
         return [Case.ref_year, Case.ref_sequence]
@@ -137,16 +161,21 @@ def _sort_columns(key: CaseSort) -> list[SortColumn]:
         ]
     if key is CaseSort.STAGE:
         return [sql_case({s.value: s.label for s in Stage}, value=Case.stage, else_=Case.stage)]
+    if key is CaseSort.NEXT_DUE:
+        return [next_due_on(today)]
     return [Case.opened_on]
 
 
-def _order_by(order: CaseOrder) -> list[SortColumn]:
+def _order_by(order: CaseOrder, today: dt.date) -> list[Any]:
     try:
         key = CaseSort(order.key)
     except ValueError:
         raise ValidationError(f"Cases cannot be sorted by {order.key!r}.", "order") from None
-    columns = [*_sort_columns(key), Case.id]
-    return [c.desc() if order.descending else c.asc() for c in columns]
+    columns = [*_sort_columns(key, today), Case.id]
+    ordered = [c.desc() if order.descending else c.asc() for c in columns]
+    if key is CaseSort.NEXT_DUE:  # cases with nothing due come last either way
+        ordered[0] = ordered[0].nulls_last()
+    return ordered
 
 
 def list_cases(
@@ -155,15 +184,27 @@ def list_cases(
     search: str = "",
     school_id: int | None = None,
     status: str | None = None,
+    needs_attention: bool = False,
     order: CaseOrder = NEWEST_FIRST,
     offset: int = 0,
     limit: int = 100,
+    today: dt.date | None = None,
 ) -> list[CaseRow]:
-    """One page of cases in `order` (newest first unless asked otherwise)."""
+    """One page of cases in `order` (newest first unless asked otherwise). `today` is the
+    day "Needs attention" and the next-due order are worked out for (the UK date now)."""
     limit = max(1, min(limit, MAX_PAGE))
+    today = today or uk_today()
     with session.transaction() as db:
-        ids = _scoped(session, db, search=search, school_id=school_id, status=status)
-        sort = _order_by(order)
+        ids = _scoped(
+            session,
+            db,
+            search=search,
+            school_id=school_id,
+            status=status,
+            needs_attention=needs_attention,
+            today=today,
+        )
+        sort = _order_by(order, today)
         rows = db.execute(
             ids.add_columns(
                 Case.reference,
@@ -206,11 +247,25 @@ def _school_names(db: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, 
     return {k: tuple(v) for k, v in found.items()}
 
 
-def all_cases(session: UserSession, *, status: str | None = None, page: int = 500) -> list[CaseRow]:
+def all_cases(
+    session: UserSession,
+    *,
+    status: str | None = None,
+    needs_attention: bool = False,
+    page: int = 500,
+) -> list[CaseRow]:
     """Every case the user may see, fetched a page at a time (for exports and the CLI)."""
     out: list[CaseRow] = []
+    today = uk_today()  # one day for every page, should the run cross midnight
     while True:
-        chunk = list_cases(session, status=status, offset=len(out), limit=page)
+        chunk = list_cases(
+            session,
+            status=status,
+            needs_attention=needs_attention,
+            offset=len(out),
+            limit=page,
+            today=today,
+        )
         out.extend(chunk)
         if len(chunk) < page:
             return out

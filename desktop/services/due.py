@@ -10,17 +10,32 @@ from one export to the next so a calendar program updates rather than duplicates
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ScalarSelect,
+    Select,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from desktop.dates import uk_today, utc_now
+from desktop.dates import uk_today
 from desktop.domain.due import (
+    AWAITING_REPRESENTATIONS,
     OPEN_STATES,
+    REVIEW_KINDS,
     SOON_DAYS,
     DueItem,
     DueKind,
@@ -40,8 +55,7 @@ from desktop.domain.policy import StepKind
 from desktop.domain.restrictions import RestrictionKind, RestrictionState
 from desktop.domain.roles import Operation
 from desktop.domain.sanctions import Phase
-from desktop.errors import ValidationError
-from desktop.services import audit, exports, policies, scope
+from desktop.services import policies, scope
 from desktop.services.session import Actor, UserSession
 from desktop.storage.models import (
     Case,
@@ -55,7 +69,6 @@ from desktop.storage.models import (
     case_schools,
 )
 
-MAX_EXPORT_DAYS = 3660
 _CHUNK = 900  # ids per IN list, well inside SQLite's limit on bound parameters
 
 
@@ -70,11 +83,10 @@ class DueView:
     owner: str | None = None  # "" for items with nobody recorded; None: anyone
 
 
-@dataclass(frozen=True)
-class ExportedCalendar:
-    path: Path
-    events: int
-    with_names: bool
+def _rows(db: Session, query: Select[*tuple[Any, ...]]) -> Sequence[Any]:
+    """Plain rows of columns, through the connection: no ORM bookkeeping per row, which a
+    month of a large store (thousands of items) would pay for nothing."""
+    return db.connection().execute(query).all()
 
 
 def _in_school(school_id: int | None) -> ColumnElement[bool]:
@@ -99,6 +111,7 @@ def _restrictions(
     actor: Actor,
     view: DueView,
     today: dt.date,
+    schools: SchoolNames,
     only: ColumnElement[bool] | None = None,
 ) -> list[RestrictionDates]:
     owner = (
@@ -119,7 +132,8 @@ def _restrictions(
         if view.start is not None or view.end is not None
         else Restriction.id.is_not(None)
     )
-    rows = db.execute(
+    rows = _rows(
+        db,
         select(
             Restriction.id,
             Restriction.case_id,
@@ -135,13 +149,14 @@ def _restrictions(
             owner,
             Person.given_name,
             Person.family_name,
+            _case_school_ids(db),
         )
         .join(Case, Case.id == Restriction.case_id)
         .join(Person, Person.id == Restriction.person_id)
         .where(Restriction.state.in_([s.value for s in OPEN_STATES]))
         .where(scope.case_visible(actor), _in_school(view.school_id), windowed)
-        .where(only if only is not None else true())
-    ).all()
+        .where(only if only is not None else true()),
+    )
     return [
         RestrictionDates(
             restriction_id=r[0],
@@ -157,6 +172,7 @@ def _restrictions(
             representations_on=r[10],
             owner=r[11] or "",
             subject=_name(r[12], r[13]),
+            schools=schools(r[14]),
         )
         for r in rows
     ]
@@ -167,10 +183,12 @@ def _tasks(
     actor: Actor,
     view: DueView,
     today: dt.date,
+    schools: SchoolNames,
     only: ColumnElement[bool] | None = None,
 ) -> list[TaskDates]:
     owner = select(User.full_name).where(User.id == CaseTask.owner_id).scalar_subquery()
-    rows = db.execute(
+    rows = _rows(
+        db,
         select(
             CaseTask.id,
             CaseTask.case_id,
@@ -181,6 +199,7 @@ def _tasks(
             owner,
             Person.given_name,
             Person.family_name,
+            _case_school_ids(db),
         )
         .join(Case, Case.id == CaseTask.case_id)
         .join(Person, Person.id == Case.subject_id)
@@ -193,15 +212,15 @@ def _tasks(
             )
         )
         .where(scope.case_visible(actor), _in_school(view.school_id))
-        .where(only if only is not None else true())
-    ).all()
+        .where(only if only is not None else true()),
+    )
     return [
-        TaskDates(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", (), _name(r[7], r[8]))
+        TaskDates(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", schools(r[9]), _name(r[7], r[8]))
         for r in rows
     ]
 
 
-def _warnings(db: Session, actor: Actor, view: DueView) -> list[WarningDates]:
+def _warnings(db: Session, actor: Actor, view: DueView, schools: SchoolNames) -> list[WarningDates]:
     record_ids = db.scalars(
         select(CaseStep.profile_record_id)
         .where(CaseStep.kind == StepKind.WRITTEN_WARNING.value)
@@ -224,7 +243,8 @@ def _warnings(db: Session, actor: Actor, view: DueView) -> list[WarningDates]:
             if record_id is not None
             else CaseStep.profile_record_id.is_(None)
         )
-        rows = db.execute(
+        rows = _rows(
+            db,
             select(
                 CaseStep.id,
                 CaseStep.case_id,
@@ -232,14 +252,16 @@ def _warnings(db: Session, actor: Actor, view: DueView) -> list[WarningDates]:
                 CaseStep.taken_on,
                 Person.given_name,
                 Person.family_name,
+                _case_school_ids(db),
             )
             .join(Case, Case.id == CaseStep.case_id)
             .join(Person, Person.id == Case.subject_id)
             .where(CaseStep.kind == StepKind.WRITTEN_WARNING.value, same_profile, taken)
-            .where(scope.case_visible(actor), _in_school(view.school_id))
-        ).all()
+            .where(scope.case_visible(actor), _in_school(view.school_id)),
+        )
         found.extend(
-            WarningDates(r[0], r[1], r[2], r[3], days, (), _name(r[4], r[5])) for r in rows
+            WarningDates(r[0], r[1], r[2], r[3], days, schools(r[6]), _name(r[4], r[5]))
+            for r in rows
         )
     return found
 
@@ -254,30 +276,44 @@ def _kept_days(db: Session, record_id: int | None) -> int:
     return profile.windows.warning_retention_days
 
 
-def _schools_of(db: Session, case_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
-    ids = sorted(set(case_ids))
-    found: dict[int, list[str]] = {}
-    for at in range(0, len(ids), _CHUNK):
-        rows = db.execute(
-            select(case_schools.c.case_id, School.name)
-            .join(School, School.id == case_schools.c.school_id)
-            .where(case_schools.c.case_id.in_(ids[at : at + _CHUNK]))
-            .order_by(School.name)
-        ).all()
-        for case_id, name in rows:
-            found.setdefault(case_id, []).append(name)
-    return {case_id: tuple(names) for case_id, names in found.items()}
+class SchoolNames:
+    """Turns a case's school ids, as one query column ("1,3"), into its schools' names in
+    order; the trust's few schools are read once per call, each combination named once."""
+
+    def __init__(self, db: Session) -> None:
+        self._names = dict(_rows(db, select(School.id, School.name)))
+        self._seen: dict[str | None, tuple[str, ...]] = {None: ()}
+
+    def __call__(self, ids: str | None) -> tuple[str, ...]:
+        found = self._seen.get(ids)
+        if found is None:
+            names = (self._names.get(int(i), "") for i in str(ids).split(",") if i)
+            found = self._seen[ids] = tuple(sorted(n for n in names if n))
+        return found
+
+
+def _case_school_ids(db: Session) -> ScalarSelect[Any]:
+    """Each row's case's school ids, comma-joined, in the same query (one subquery on the
+    link table's key per row; far cheaper than a second query with thousands of ids)."""
+    ids = cast(case_schools.c.school_id, String)
+    joined = (
+        func.string_agg(ids, ",")
+        if db.get_bind().dialect.name == "postgresql"
+        else func.group_concat(ids, ",")
+    )
+    return select(joined).where(case_schools.c.case_id == Case.id).scalar_subquery()
 
 
 def _items(db: Session, actor: Actor, view: DueView, today: dt.date) -> list[DueItem]:
     items: list[DueItem] = []
+    schools = SchoolNames(db)
     if not view.kinds or view.kinds - {DueKind.TASK, DueKind.WARNING_EXPIRY}:
-        for r in _restrictions(db, actor, view, today):
+        for r in _restrictions(db, actor, view, today, schools):
             items.extend(restriction_items(r, today))
     if not view.kinds or DueKind.TASK in view.kinds:
-        items.extend(task_item(t, today) for t in _tasks(db, actor, view, today))
+        items.extend(task_item(t, today) for t in _tasks(db, actor, view, today, schools))
     if not view.kinds or DueKind.WARNING_EXPIRY in view.kinds:
-        items.extend(warning_item(w, today) for w in _warnings(db, actor, view))
+        items.extend(warning_item(w, today) for w in _warnings(db, actor, view, schools))
     items = [
         i
         for i in items
@@ -285,12 +321,7 @@ def _items(db: Session, actor: Actor, view: DueView, today: dt.date) -> list[Due
         and (not view.kinds or i.kind in view.kinds)
         and (view.owner is None or i.owner == view.owner)
     ]
-    schools = _schools_of(db, (i.case_id for i in items))
-    return ordered(_with_schools(i, schools.get(i.case_id, ())) for i in items)
-
-
-def _with_schools(item: DueItem, schools: tuple[str, ...]) -> DueItem:
-    return replace(item, schools=schools)
+    return ordered(items)
 
 
 def due_items(
@@ -335,85 +366,142 @@ def owners(session: UserSession) -> list[str]:
 def next_due(
     session: UserSession, *, case_ids: Sequence[int], today: dt.date | None = None
 ) -> dict[int, DueItem]:
-    """Each case's most pressing open item (overdue first, then the soonest), for the case
-    list's "Next due" column; cases with nothing open are left out."""
+    """Each case's most pressing open item (overdue first, then the soonest); cases with
+    nothing open are left out."""
+    return _most_pressing(session, case_ids, today, as_listed=False)
+
+
+def _most_pressing(
+    session: UserSession, case_ids: Sequence[int], today: dt.date | None, *, as_listed: bool
+) -> dict[int, DueItem]:
     session.require(Operation.VIEW_CASES)
     today = today or uk_today()
     found: dict[int, DueItem] = {}
     with session.transaction() as db:
+        schools = SchoolNames(db)
         for at in range(0, len(case_ids), _CHUNK):
             only = Case.id.in_(list(case_ids[at : at + _CHUNK]))
             items: list[DueItem] = []
-            for r in _restrictions(db, session.actor, DueView(), today, only):
-                items.extend(restriction_items(r, today))
-            open_tasks = _tasks(db, session.actor, DueView(), today, only)
+            for r in _restrictions(db, session.actor, DueView(), today, schools, only):
+                found_items = restriction_items(r, today)
+                items.extend(_as_listed(found_items) if as_listed else found_items)
+            open_tasks = _tasks(db, session.actor, DueView(), today, schools, only)
             items.extend(task_item(t, today) for t in open_tasks if t.done_on is None)
             for item in ordered(i for i in items if i.state is not DueState.DONE):
                 found.setdefault(item.case_id, item)
     return found
 
 
-def calendar_text(
-    items: Sequence[DueItem], *, store_id: str, with_names: bool, stamp: dt.datetime
-) -> bytes:
-    """An iCalendar file of these items: all-day events whose UIDs stay the same from one
-    export to the next (the item's kind and record, and the store), so a calendar program
-    moves an event whose date changed instead of adding a second one."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Casebook//Parent Code of Conduct calendar//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Casebook reviews and deadlines")
-    sequence = int(stamp.timestamp() // 60)  # rises with every export, so updates win
-    for item in items:
-        event = Event()
-        event.add("uid", f"{item.uid_key}@{store_id}.casebook")
-        event.add("dtstamp", stamp)
-        event.add("sequence", sequence)
-        event.add("dtstart", item.date)
-        event.add("dtend", item.date + dt.timedelta(days=1))
-        late = " (overdue)" if item.state is DueState.OVERDUE else ""
-        summary = f"{item.reference}: {item.kind.label}{late}"
-        description = item.resolves + "."
-        if with_names:
-            summary += f" — {item.subject}" if item.subject else ""
-            if item.owner:
-                description += f" Owner: {item.owner}."
-        event.add("summary", summary)
-        event.add("description", description)
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return bytes(calendar.to_ical())
+# -- the case list: each case's next item, and "Needs attention" -----------------------------
+END_KINDS = frozenset({DueKind.BAR_END, DueKind.PLAN_END})
+"""A bar's or plan's end: overdue, it means the end-of-period review was never recorded."""
 
 
-def export_ics(
-    session: UserSession,
-    *,
-    to: Path,
-    days: int = 90,
-    with_names: bool = False,
-    today: dt.date | None = None,
-) -> ExportedCalendar:
-    """Save the open items of the next `days` days (and every overdue one) as an `.ics`
-    file for Outlook or another calendar; audited. Without `with_names` the file carries
-    case references and kinds only: it is not encrypted."""
-    if not 1 <= days <= MAX_EXPORT_DAYS:
-        raise ValidationError(f"Export between 1 and {MAX_EXPORT_DAYS} days ahead.", "days")
-    to = exports.check_target(to)
-    today = today or uk_today()
-    view = DueView(start=today, end=today + dt.timedelta(days=days))
-    items = [i for i in due_items(session, view=view, today=today) if i.state is not DueState.DONE]
-    payload = calendar_text(
-        items, store_id=session.store.identity.store_id, with_names=with_names, stamp=utc_now()
+def _as_listed(items: list[DueItem]) -> list[DueItem]:
+    """One restriction's items as the case list weighs them: past its end and still
+    unreviewed, it is shown by its end (the list says "Review overdue"), not by the review
+    date that passed before the end did."""
+    if any(i.kind in END_KINDS and i.state is DueState.OVERDUE for i in items):
+        return [i for i in items if i.kind not in REVIEW_KINDS - END_KINDS]
+    return items
+
+
+def case_list_due(
+    session: UserSession, *, case_ids: Sequence[int], today: dt.date | None = None
+) -> dict[int, DueItem]:
+    """Each case's most pressing open item for the case list's "Next due" column, fetched
+    for one page of the list at a time: `next_due`'s choice (overdue first, then the
+    soonest), except that a bar or plan past its end without its review is shown by its
+    end item rather than by the review date that passed first. Cases with nothing open
+    are left out. `next_due_on` is the same choice's date in SQL, for sorting."""
+    return _most_pressing(session, case_ids, today, as_listed=True)
+
+
+def _earlier(a: ColumnElement[Any], b: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The earlier of two dates in SQL, either of which may be NULL (none)."""
+    return sql_case((b.is_(None), a), (a.is_(None), b), (b < a, b), else_=a)
+
+
+def _restriction_due_on(today: dt.date) -> ColumnElement[Any]:
+    """For a row of `restrictions` in an open state, the date of its most pressing open
+    item as the case list weighs them (`restriction_items` in desktop.domain.due, then
+    `_as_listed`); NULL when it has none. The rules in SQL, kept beside their Python;
+    tests/services/test_case_list_due.py checks the two agree.
+
+    - representations deadline: while the notice awaits them and none are recorded;
+    - review: by its review date, else its end, else today, until this period's review is
+      recorded (always, while not in force); not counted once the end has passed, as the
+      end item then stands for it;
+    - end: while in force.
+    """
+    in_force = Restriction.state.in_([s.value for s in OPEN_STATES if s.in_force])
+    day = literal(today, Date)
+    representations = sql_case(
+        (
+            and_(
+                Restriction.phase.in_([p.value for p in AWAITING_REPRESENTATIONS]),
+                Restriction.representations_on.is_(None),
+            ),
+            Restriction.representations_deadline,
+        ),
     )
-    with exports.exporting(to) as out, session.transaction(write=True) as db:
-        out.write(payload)
-        audit.record(
-            db,
-            session.actor,
-            "calendar.exported",
-            detail={"events": len(items), "days": days, "with_names": with_names},
-        )
-        out.place()
-    return ExportedCalendar(to, len(items), with_names)
+    review = sql_case(
+        (
+            and_(
+                or_(Restriction.reviewed_on.is_(None), Restriction.ends.is_(None), ~in_force),
+                ~and_(in_force, Restriction.ends.is_not(None), Restriction.ends < day),
+            ),
+            func.coalesce(Restriction.review_due, Restriction.ends, day),
+        ),
+    )
+    end = sql_case((in_force, Restriction.ends))
+    return _earlier(_earlier(representations, review), end)
+
+
+def _open_restrictions() -> ColumnElement[bool]:
+    return and_(
+        Restriction.case_id == Case.id,
+        Restriction.state.in_([s.value for s in OPEN_STATES]),
+    )
+
+
+def _open_tasks() -> ColumnElement[bool]:
+    # A bar's or plan's own review tasks are its review items already, as in `_tasks`.
+    return and_(
+        CaseTask.case_id == Case.id,
+        CaseTask.restriction_id.is_(None),
+        CaseTask.done_on.is_(None),
+        CaseTask.due_on.is_not(None),
+    )
+
+
+def needs_attention_clause(today: dt.date) -> ColumnElement[bool]:
+    """A WHERE clause on `Case`: an open item overdue on `today` or due within SOON_DAYS of
+    it, for the case list's "Needs attention" filter. The same items as `next_due` and
+    `case_list_due` (bars' and plans' deadlines, reviews and ends, open tasks; a written
+    warning lapsing needs nothing done), by the rules of `restriction_items` and
+    `task_item` in desktop.domain.due; an item with no date of its own is due today."""
+    soon = today + dt.timedelta(days=SOON_DAYS)
+    restriction = (
+        select(Restriction.id)
+        .where(_open_restrictions(), _restriction_due_on(today) <= soon)
+        .correlate(Case)
+        .exists()
+    )
+    task = (
+        select(CaseTask.id).where(_open_tasks(), CaseTask.due_on <= soon).correlate(Case).exists()
+    )
+    return or_(restriction, task)
+
+
+def next_due_on(today: dt.date) -> ColumnElement[Any]:
+    """A column on `Case`: the date of the item `case_list_due` shows for the case (NULL
+    when nothing is open), so the list can be sorted by it in SQL."""
+    restriction = (
+        select(func.min(_restriction_due_on(today)))
+        .where(_open_restrictions())
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    task = select(func.min(CaseTask.due_on)).where(_open_tasks()).correlate(Case).scalar_subquery()
+    return _earlier(restriction, task)

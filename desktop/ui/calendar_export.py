@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.due import MAX_EXPORT_DAYS, ExportedCalendar
+from desktop.services.due_export import MAX_EXPORT_DAYS, ExportedCalendar
 from desktop.ui.dialog_parts import named
 from desktop.ui.messages import Messenger
 from desktop.ui.worker import fit_height

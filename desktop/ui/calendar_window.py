@@ -10,7 +10,7 @@ its case where it is resolved.
 Each change of month or filter reads one six-week window (and whatever is overdue) off the
 UI thread; what was read is kept while the window is open, and the months either side
 are read ahead, so paging back and forth shows at once. "Export to calendar file…" saves
-an `.ics` file through `desktop.services.due.export_ics` (audited; no names unless asked).
+an `.ics` file through `desktop.services.due_export.export_ics` (audited; no names unless asked).
 """
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ from PySide6.QtWidgets import (
 
 from desktop.dates import uk_today
 from desktop.domain.due import DueItem, DueKind, DueState, day_marks
-from desktop.services import due
+from desktop.services import due, due_export
 from desktop.services import trust as trust_service
-from desktop.services.due import DueView, ExportedCalendar
+from desktop.services.due import DueView
+from desktop.services.due_export import ExportedCalendar
 from desktop.ui.calendar_agenda import (
     AGENDA_WIDTHS,
     ITEM_ROLE,
@@ -451,7 +452,7 @@ class CalendarWindow(QMainWindow):
         WriteOp(
             parent=self,
             session=self.session,
-            run=lambda job: due.export_ics(
+            run=lambda job: due_export.export_ics(
                 job.session, to=path, days=days, with_names=with_names, today=today
             ),
             success=self._exported,

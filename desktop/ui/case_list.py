@@ -1,13 +1,24 @@
-"""The case list's table: its columns' widths, fitted to the window, and its sort order."""
+"""The case list's table: its columns' widths, fitted to the window, its sort order, and
+the filter bar's "Needs attention" box."""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QCheckBox,
+    QComboBox,
+    QHeaderView,
+    QSizePolicy,
+    QTableView,
+    QWidget,
+)
 
+from desktop.domain.due import SOON_DAYS
 from desktop.ui import case_table_model as columns
+from desktop.ui.case_table_model import CaseTableModel
 
 # What each column is given at first, then the least it is squeezed to when the window is
 # narrow. The subject stretches to take whatever the others leave.
@@ -18,7 +29,72 @@ SAMPLES = {
     columns.STATUS: ("Closed", "Closed"),
     columns.STAGE: ("Referred to police or legal team", "Concern logged"),
     columns.OPENED: ("00/00/00000", "00/00/0000"),
+    columns.NEXT_DUE: ("00/00/0000 Bar review", "00/00/0000"),  # longer words are elided
 }
+NEEDS_ATTENTION = "Needs &attention"
+NEEDS_ATTENTION_TIP = (
+    f"Show only the cases with something overdue or due in the next {SOON_DAYS} days: a "
+    "deadline for representations, a review, the end of a bar or plan, or a task."
+)
+
+
+class SqueezableCheckBox(QCheckBox):
+    """A check box whose words give way ("Needs att…") when the window is too narrow for
+    them, so a new filter does not make the window's least width any wider. Its full words
+    stay its tooltip's first line and its accessible name."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._full = text
+        self._plain = text.replace("&", "")
+        self.setAccessibleName(self._plain)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Preferred)  # may be narrower than its hint
+        self.setSizePolicy(policy)
+
+    def _words_width(self, text: str) -> int:
+        return self.fontMetrics().horizontalAdvance(text.replace("&", ""))
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        extra = self._words_width(self._full) - self._words_width(self.text())
+        return QSize(hint.width() + extra, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        least = hint.width() - self._words_width(self.text()) + self._words_width("…")
+        return QSize(least, hint.height())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        room = event.size().width() - (self.sizeHint().width() - self._words_width(self._full))
+        if room >= self._words_width(self._full):
+            shown = self._full
+        else:
+            shown = self.fontMetrics().elidedText(self._plain, Qt.TextElideMode.ElideRight, room)
+        if shown != self.text():
+            self.setText(shown)
+
+
+class AttentionFilter(QObject):
+    """The "Needs attention" box in the case list's filter bar, after the status filter:
+    ticked, the list shows only the cases with something overdue or due within a week.
+    The model keeps the choice when the window's other filters change."""
+
+    def __init__(self, bar: QWidget, model: CaseTableModel, after: QWidget | None = None):
+        super().__init__(bar)
+        self.model = model
+        self.check = SqueezableCheckBox(NEEDS_ATTENTION, bar)
+        self.check.setObjectName("needsAttentionCheck")
+        self.check.setToolTip(NEEDS_ATTENTION_TIP)
+        self.check.setChecked(model.needs_attention)
+        layout = bar.layout()
+        if isinstance(layout, QBoxLayout):
+            at = layout.indexOf(after) + 1 if after is not None else 0
+            layout.insertWidget(at if at > 0 else layout.count(), self.check)
+        if after is not None:
+            QWidget.setTabOrder(after, self.check)
+        self.check.toggled.connect(model.set_needs_attention)
 
 
 class CaseColumns(QObject):
@@ -28,6 +104,7 @@ class CaseColumns(QObject):
     def __init__(self, table: QTableView) -> None:
         super().__init__(table)
         self.table = table
+        self.attention = self._attention_filter()
         table.verticalHeader().hide()
         metrics = table.fontMetrics()
         table.verticalHeader().setDefaultSectionSize(metrics.height() + 10)
@@ -50,6 +127,15 @@ class CaseColumns(QObject):
         self.fit()
         header.setSortIndicator(columns.OPENED, Qt.SortOrder.DescendingOrder)
         table.setSortingEnabled(True)  # a header click asks the model, which asks the service
+
+    def _attention_filter(self) -> AttentionFilter | None:
+        """The "Needs attention" box, in the filter bar beside the table (the main window's
+        form) when there is one; the table's model keeps the choice."""
+        form, model = self.table.parentWidget(), self.table.model()
+        bar = form.findChild(QWidget, "filterBar") if form is not None else None
+        if bar is None or not isinstance(model, CaseTableModel):
+            return None
+        return AttentionFilter(bar, model, bar.findChild(QComboBox, "statusCombo"))
 
     def set_resize_modes(self) -> None:
         header = self.table.horizontalHeader()
@@ -83,8 +169,11 @@ class CaseColumns(QObject):
             header.setSortIndicatorShown(True)
             header.setSortIndicator(columns.OPENED, Qt.SortOrder.DescendingOrder)
         for column in self.widths:
-            if header.sectionSize(column) > 0:
-                self.widths[column] = header.sectionSize(column)
+            size = header.sectionSize(column)
+            if column == columns.NEXT_DUE and size < self.minimums[column]:
+                continue  # saved before the column existed: Qt gave it a default width
+            if size > 0:
+                self.widths[column] = size
         self.fit()
 
     def _column_resized(self, column: int, _old: int, new: int) -> None:

@@ -3,22 +3,27 @@
 Only the pages the view has scrolled to are held; the total comes from `count_cases`, so a
 trust with tens of thousands of cases opens as fast as one with ten. Every load runs off the
 UI thread (a `ReadOp`): the rows already shown stay until the new ones arrive, and a load
-overtaken by a newer one (the person typed again) is dropped.
+overtaken by a newer one (the person typed again) is dropped. Each page brings its cases'
+next due items with it (`services.due.case_list_due`, one call per page), never the whole
+table's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 
-from desktop.dates import format_date
+from desktop.dates import format_date, uk_today
 from desktop.domain.cases import CaseStatus, stage_label
+from desktop.domain.due import DueItem, DueKind, DueState
 from desktop.errors import user_message
-from desktop.services import cases
+from desktop.services import cases, due
 from desktop.services.cases import NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
 from desktop.services.session import UserSession
 from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
@@ -27,8 +32,9 @@ log = logging.getLogger(__name__)
 
 PAGE = 100
 LOADING = "Loading cases"
-COLUMNS = ("Reference", "Subject", "School(s)", "Status", "Stage", "Opened")
-REFERENCE, SUBJECT, SCHOOLS, STATUS, STAGE, OPENED = range(len(COLUMNS))
+# "Next due" comes last, so a header state saved before it existed still fits.
+COLUMNS = ("Reference", "Subject", "School(s)", "Status", "Stage", "Opened", "Next due")
+REFERENCE, SUBJECT, SCHOOLS, STATUS, STAGE, OPENED, NEXT_DUE = range(len(COLUMNS))
 SORT_KEYS = (
     CaseSort.REFERENCE,
     CaseSort.SUBJECT,
@@ -36,7 +42,10 @@ SORT_KEYS = (
     CaseSort.STATUS,
     CaseSort.STAGE,
     CaseSort.OPENED,
+    CaseSort.NEXT_DUE,
 )
+LATE = QColor(176, 0, 32)  # overdue: red, and the words say so too
+ENDED = {DueKind.BAR_END: "Bar", DueKind.PLAN_END: "Communication plan"}
 
 
 def status_label(value: str) -> str:
@@ -47,12 +56,47 @@ def status_label(value: str) -> str:
         return value.replace("_", " ").capitalize()
 
 
+def next_due_text(item: DueItem | None) -> str:
+    """The "Next due" cell: "Overdue: Bar review (20/04/2026)", "Review overdue: Bar ended
+    30/06/2026" (past its end without its review), "Today: Task due", "03/12/2026 Bar ends",
+    or nothing when nothing is open."""
+    if item is None:
+        return ""
+    when = format_date(item.date)
+    if item.state is DueState.OVERDUE:
+        if item.kind in ENDED:
+            return f"Review overdue: {ENDED[item.kind]} ended {when}"
+        return f"Overdue: {item.kind.label} ({when})"
+    if item.state is DueState.DUE_TODAY:
+        return f"Today: {item.kind.label}"
+    return f"{when} {item.kind.label}"
+
+
+def next_due_tip(item: DueItem | None) -> str:
+    """What the item is and what settles it, for the cell's tooltip."""
+    if item is None:
+        return "Nothing is due on this case."
+    lines = [f"{item.title}: {format_date(item.date)}", item.resolves + "."]
+    if item.owner:
+        lines.append(f"Owner: {item.owner}")
+    return "\n".join(lines)
+
+
 class CaseFilters(TypedDict):
     """The case list's search and filters, as the cases service takes them."""
 
     search: str
     school_id: int | None
     status: str | None
+    needs_attention: bool  # only cases with something overdue or due within a week
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of rows and each row's next due item (a case with nothing open has none)."""
+
+    rows: list[CaseRow]
+    due: dict[int, DueItem]
 
 
 @dataclass(frozen=True)
@@ -62,19 +106,27 @@ class FirstPage:
     total: int
     rows: list[CaseRow]
     any_cases: bool
+    due: dict[int, DueItem] = field(default_factory=dict)
+
+
+def _with_due(session: UserSession, rows: list[CaseRow], today: dt.date) -> Page:
+    items = due.case_list_due(session, case_ids=[r.id for r in rows], today=today) if rows else {}
+    return Page(rows, items)
 
 
 def load_first_page(session: UserSession, filters: CaseFilters, order: CaseOrder) -> FirstPage:
     """The reads a new filter, search or sort needs (on a pool thread)."""
-    total = cases.count_cases(session, **filters)
-    rows = cases.list_cases(session, **filters, order=order, offset=0, limit=PAGE)
-    return FirstPage(total, rows, bool(total) or cases.has_cases(session))
+    today = uk_today()
+    total = cases.count_cases(session, **filters, today=today)
+    rows = cases.list_cases(session, **filters, order=order, offset=0, limit=PAGE, today=today)
+    page = _with_due(session, rows, today)
+    return FirstPage(total, rows, bool(total) or cases.has_cases(session), page.due)
 
 
-def load_page(
-    session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int
-) -> list[CaseRow]:
-    return cases.list_cases(session, **filters, order=order, offset=offset, limit=PAGE)
+def load_page(session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int) -> Page:
+    today = uk_today()
+    rows = cases.list_cases(session, **filters, order=order, offset=offset, limit=PAGE, today=today)
+    return _with_due(session, rows, today)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -92,8 +144,14 @@ class CaseTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._session = session
         self._rows: list[CaseRow] = []
+        self._due: dict[int, DueItem] = {}  # the loaded rows' next due items, by case id
         self._total = 0
-        self._filters: CaseFilters = {"search": "", "school_id": None, "status": None}
+        self._filters: CaseFilters = {
+            "search": "",
+            "school_id": None,
+            "status": None,
+            "needs_attention": False,
+        }
         self._order: CaseOrder = NEWEST_FIRST
         self._any_cases = False
         self._error = ""
@@ -133,11 +191,34 @@ class CaseTableModel(QAbstractTableModel):
         self._session = session
 
     def set_filters(
-        self, *, search: str = "", school_id: int | None = None, status: str | None = None
+        self,
+        *,
+        search: str = "",
+        school_id: int | None = None,
+        status: str | None = None,
+        needs_attention: bool | None = None,
     ) -> None:
-        """Start again from the first page with new filters."""
-        self._filters = {"search": search.strip(), "school_id": school_id, "status": status or None}
+        """Start again from the first page with new filters; `needs_attention` None keeps
+        the current choice (the window's search and drop-downs leave it as it is)."""
+        if needs_attention is None:
+            needs_attention = self._filters["needs_attention"]
+        self._filters = {
+            "search": search.strip(),
+            "school_id": school_id,
+            "status": status or None,
+            "needs_attention": needs_attention,
+        }
         self.refresh()
+
+    @property
+    def needs_attention(self) -> bool:
+        return self._filters["needs_attention"]
+
+    def set_needs_attention(self, on: bool) -> None:
+        """Show only the cases with something overdue or due within a week, or every case."""
+        if on != self._filters["needs_attention"]:
+            self._filters["needs_attention"] = on
+            self.refresh()
 
     def refresh(self) -> None:
         """Reload the count and the first page with the current filters, off the UI thread."""
@@ -168,7 +249,7 @@ class CaseTableModel(QAbstractTableModel):
         self._latest.drop_all()
         self._loading = False
         self.beginResetModel()
-        self._rows, self._total, self._error = [], 0, ""
+        self._rows, self._due, self._total, self._error = [], {}, 0, ""
         self._any_cases = False
         self._session = None
         self.endResetModel()
@@ -221,12 +302,24 @@ class CaseTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
+        if column == NEXT_DUE:
+            return self._due_data(self._due.get(row.id), role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == SCHOOLS:
             return "\n".join(row.schools)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == OPENED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _due_data(item: DueItem | None, role: int):
+        if role == Qt.ItemDataRole.DisplayRole:
+            return next_due_text(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return next_due_tip(item)
+        if role == Qt.ItemDataRole.ForegroundRole and item and item.state is DueState.OVERDUE:
+            return QBrush(LATE)
         return None
 
     @staticmethod
@@ -251,8 +344,9 @@ class CaseTableModel(QAbstractTableModel):
 
     def _show_first_page(self, page: FirstPage) -> None:
         self.beginResetModel()
-        self._rows, self._total, self._any_cases, self._error = (
+        self._rows, self._due, self._total, self._any_cases, self._error = (
             page.rows,
+            dict(page.due),
             page.total,
             page.any_cases,
             "",
@@ -261,14 +355,15 @@ class CaseTableModel(QAbstractTableModel):
         self.totalChanged.emit(self._total)
         self.loaded.emit()
 
-    def _append_page(self, page: list[CaseRow]) -> None:
-        if not page:  # cases were removed since the count: stop asking
+    def _append_page(self, page: Page) -> None:
+        if not page.rows:  # cases were removed since the count: stop asking
             self._total = len(self._rows)
             self.totalChanged.emit(self._total)
         else:
             start = len(self._rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(page) - 1)
-            self._rows.extend(page)
+            self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self._due.update(page.due)
             self.endInsertRows()
         self.loaded.emit()
 
@@ -276,7 +371,7 @@ class CaseTableModel(QAbstractTableModel):
         """A refusal (a role that may not see cases) or a file problem: say why, show nothing."""
         log.info("case_list.load_refused: %s", type(exc).__name__)
         self.beginResetModel()
-        self._rows, self._total, self._any_cases = [], 0, False
+        self._rows, self._due, self._total, self._any_cases = [], {}, 0, False
         self._error = user_message(exc)
         self.endResetModel()
         self.loadFailed.emit(self._error)

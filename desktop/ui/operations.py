@@ -218,7 +218,10 @@ def _work(ticket: int) -> None:
         _clear_locals(exc)
     del run, session
     ended.set()
-    dispatcher.finished.emit((ticket, result, error))
+    try:
+        dispatcher.finished.emit((ticket, result, error))
+    except RuntimeError:  # the application is closing and its objects are gone: no one waits
+        log.info("operation.finished_after_exit")
 
 
 def _clear_locals(exc: BaseException | None) -> None:

@@ -14,7 +14,7 @@ from desktop.domain.ladder import SkipAuthority
 from desktop.domain.roles import Role
 from desktop.domain.sanctions import Outcome
 from desktop.errors import ValidationError
-from desktop.services import due, sanction_view, tasks
+from desktop.services import due, due_export, sanction_view, tasks
 from desktop.services.sanction_reviews import decide
 from desktop.services.sanctions import take_step
 from desktop.services.session import UserSession
@@ -114,9 +114,7 @@ def test_tasks_and_warnings_with_owners_and_filters(leader: UserSession) -> None
     assert found[DueKind.WARNING_EXPIRY].date == D(2027, 2, 1)  # kept 365 days
     only_tasks = due.due_items(
         leader,
-        view=due.DueView(
-            start=D(2027, 1, 1), end=D(2027, 2, 28), kinds=frozenset({DueKind.TASK})
-        ),
+        view=due.DueView(start=D(2027, 1, 1), end=D(2027, 2, 28), kinds=frozenset({DueKind.TASK})),
         today=D(2026, 12, 1),
     )
     assert [i.kind for i in only_tasks] == [DueKind.TASK]
@@ -151,8 +149,7 @@ def test_summary_and_next_due(leader: UserSession) -> None:
 def _events(path: Path) -> dict[str, tuple[dt.date, str]]:
     calendar = Calendar.from_ical(path.read_bytes())
     return {
-        str(e["uid"]): (e.decoded("dtstart"), str(e["summary"]))
-        for e in calendar.walk("VEVENT")
+        str(e["uid"]): (e.decoded("dtstart"), str(e["summary"])) for e in calendar.walk("VEVENT")
     }
 
 
@@ -161,14 +158,14 @@ def test_ics_export_keeps_uids_and_names_only_on_request(
 ) -> None:
     case = case_with_incidents(leader, 1)
     task = tasks.add_task(leader, case_id=case.id, title="Ring", due_on=D(2027, 1, 8))
-    first = due.export_ics(leader, to=tmp_path / "a.ics", days=60, today=D(2026, 12, 1))
+    first = due_export.export_ics(leader, to=tmp_path / "a.ics", days=60, today=D(2026, 12, 1))
     events = _events(first.path)
     assert first.events == len(events) == 1
-    (uid, (day, summary)), = events.items()
+    ((uid, (day, summary)),) = events.items()
     assert day == D(2027, 1, 8) and summary == f"{case.reference}: Task due"
     assert "Dana" not in first.path.read_text() and "Driver" not in first.path.read_text()
     tasks.edit_task(leader, task_id=task.id, title="Ring", due_on=D(2027, 1, 15), owner_id=None)
-    again = due.export_ics(
+    again = due_export.export_ics(
         leader, to=tmp_path / "a.ics", days=60, with_names=True, today=D(2026, 12, 1)
     )
     moved = _events(again.path)
@@ -178,6 +175,20 @@ def test_ics_export_keeps_uids_and_names_only_on_request(
         actions = list(db.scalars(select(AuditEntry.action)))
     assert actions.count("calendar.exported") == 2
     with pytest.raises(ValidationError):
-        due.export_ics(leader, to=tmp_path / "b.ics", days=0)
+        due_export.export_ics(leader, to=tmp_path / "b.ics", days=0)
     with pytest.raises(ValidationError):
-        due.export_ics(leader, to=tmp_path / "missing" / "b.ics")
+        due_export.export_ics(leader, to=tmp_path / "missing" / "b.ics")
+
+
+def test_per_case_lookups_say_nothing_of_cases_out_of_reach(
+    new_store: SetupResult, store_path: Path, leader: UserSession
+) -> None:
+    """`next_due` and `case_list_due` take a page of case ids: the cases the user may not
+    see are left out in SQL, exactly as cases with nothing due are (test_scoping lists
+    them as filtering rather than refusing)."""
+    case_id, _ = _bar(leader)
+    assert set(due.next_due(leader, case_ids=[case_id], today=D(2026, 4, 15))) == {case_id}
+    assert set(due.case_list_due(leader, case_ids=[case_id], today=D(2026, 4, 15))) == {case_id}
+    elsewhere = sign_in_new_user(new_store, store_path, "birchbm2", "business_manager", (2,))
+    assert due.next_due(elsewhere, case_ids=[case_id], today=D(2026, 4, 15)) == {}
+    assert due.case_list_due(elsewhere, case_ids=[case_id], today=D(2026, 4, 15)) == {}

@@ -104,6 +104,10 @@ CALLS.update(_area_calls())
 NOT_ACCESS: dict[str, str] = {
     "desktop.services.letter_sources.naming_missing": "rewords an error about a case the "
     "caller has already checked; reads nothing",
+    "desktop.services.due.next_due": "a page of the case list: cases out of reach are left "
+    "out in SQL, like cases with nothing due (tests/services/test_due.py)",
+    "desktop.services.due.case_list_due": "a page of the case list: cases out of reach are "
+    "left out in SQL, like cases with nothing due (tests/services/test_due.py)",
 }
 
 

@@ -19,6 +19,7 @@ from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.ui.case_table_model import (
     COLUMNS,
+    NEXT_DUE,
     OPENED,
     PAGE,
     REFERENCE,
@@ -132,6 +133,7 @@ SORTED_BY = {
     STATUS: CaseSort.STATUS,
     STAGE: CaseSort.STAGE,
     OPENED: CaseSort.OPENED,
+    NEXT_DUE: CaseSort.NEXT_DUE,
 }
 
 
@@ -190,7 +192,7 @@ def test_header_asks_for_newest_first_only_on_opened(model: CaseTableModel) -> N
     role = Qt.ItemDataRole.InitialSortOrderRole
     first = [model.headerData(c, Qt.Orientation.Horizontal, role) for c in range(len(COLUMNS))]
     descending, ascending = Qt.SortOrder.DescendingOrder.value, Qt.SortOrder.AscendingOrder.value
-    assert first == [ascending] * (len(COLUMNS) - 1) + [descending]
+    assert first == [descending if c == OPENED else ascending for c in range(len(COLUMNS))]
 
 
 def test_any_cases_tells_none_yet_from_no_match(qtbot, model: CaseTableModel, new_store) -> None:
@@ -263,7 +265,7 @@ def test_display_text_tooltip_and_alignment(model: CaseTableModel) -> None:
         model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         for c in range(model.columnCount())
     ]
-    assert headers == ["Reference", "Subject", "School(s)", "Status", "Stage", "Opened"]
+    assert headers == ["Reference", "Subject", "School(s)", "Status", "Stage", "Opened", "Next due"]
 
 
 def test_clear_leaves_nothing(model: CaseTableModel) -> None:

@@ -438,6 +438,8 @@ def test_geometry_columns_and_sort_are_saved_and_restored(
     other_user.append(session)
     again = make_window(qtbot, session, state)
     assert (again.width(), again.height()) == (780, 560)
+    again.resize(1100, 700)  # room for every column (780 is too narrow for all seven)
+    qtbot.waitUntil(lambda: again.case_table.viewport().width() > 1000)
     header = again.case_table.horizontalHeader()
     assert {c: header.sectionSize(c) for c in chosen} == chosen  # they fit, so they are kept
     assert header.sortIndicatorSection() == SUBJECT
