@@ -37,6 +37,7 @@ COMMAND_GROUPS = (
     "calendar",
     "frontdesk",
     "audit",
+    "backups",
     "passwords",
     "users",
     "gui",

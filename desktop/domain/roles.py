@@ -49,9 +49,13 @@ class Operation(StrEnum):
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
     SIGN_LETTERS = "sign_letters"  # keep a signature image that letters may carry
+    BACKUP = "backup"  # write an encrypted copy of the whole store to a folder
 
 
-_CASEWORK = {Operation.VIEW_CASES, Operation.EDIT_CASES}
+# A backup opens only with the ways in the store already has, so whoever keeps case files
+# may make one (the laptop's usual user is often a business manager); the front desk cannot
+# open the database, and an auditor looks but takes no copies away.
+_CASEWORK = {Operation.VIEW_CASES, Operation.EDIT_CASES, Operation.BACKUP}
 
 PERMISSIONS: dict[Role, frozenset[Operation]] = {
     # The front desk's narrow "is this visitor barred?" check arrives with case files.

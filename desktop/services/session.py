@@ -109,4 +109,5 @@ _OPERATION_WORDS = {
     Operation.MANAGE_USERS: "manage user accounts",
     Operation.VIEW_AUDIT: "see the audit trail",
     Operation.SIGN_LETTERS: "keep a signature for letters",
+    Operation.BACKUP: "make backups of the case store",
 }

@@ -73,3 +73,16 @@ def test_roles_permitted_reads_the_table_in_role_order() -> None:
     assert roles_permitted(Operation.MANAGE_USERS) == [Role.DATA_PROTECTION_LEAD]
     assert roles_permitted(Operation.EDIT_TRUST) == [Role.TRUST_LEADER, Role.DATA_PROTECTION_LEAD]
     assert Role.FRONT_DESK not in roles_permitted(Operation.VIEW_CASES)
+
+
+def test_those_who_keep_case_files_make_backups() -> None:
+    """A backup opens only with the store's own ways in: whoever keeps case files may make
+    one; the front desk (no database key) and the auditor (who takes nothing away) may not."""
+    keepers = {role for role in Role if is_permitted(role, Operation.BACKUP)}
+    assert keepers == {
+        Role.BUSINESS_MANAGER,
+        Role.HEADTEACHER,
+        Role.TRUST_LEADER,
+        Role.DATA_PROTECTION_LEAD,
+    }
+    assert all(is_permitted(role, Operation.EDIT_CASES) for role in keepers)
