@@ -66,6 +66,12 @@ class Trust(Base):
     # The largest evidence file accepted, in megabytes (Settings; 200 unless changed).
     evidence_limit_mb: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Added with accounts and security (migration 0006): minutes idle before every window
+    # locks (Settings; 5 unless changed), and whether administrators must use a second factor.
+    auto_lock_minutes: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    admins_need_second_factor: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0"
+    )
 
     schools: Mapped[list[School]] = relationship(back_populates="trust", order_by="School.name")
 
@@ -190,6 +196,12 @@ class User(Base):
     preferences: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_signed_in_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Added with accounts and security (migration 0006). A password set by an administrator
+    # must be changed at the next sign-in; a second factor is a TOTP secret (the store is
+    # encrypted) and the last time step accepted, so a code is never accepted twice.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     schools: Mapped[list[School]] = relationship(secondary=user_schools, order_by="School.name")
 
@@ -484,6 +496,7 @@ class AuditEntry(Base):
 
 
 # The letters' tables live in their own module; every model is still importable from here.
+from desktop.storage.account_models import RecoveryCode as RecoveryCode  # noqa: E402
 from desktop.storage.letter_models import IssuedLetter as IssuedLetter  # noqa: E402
 from desktop.storage.letter_models import LetterTemplateVersion as LetterTemplateVersion  # noqa: E402
 from desktop.storage.letter_models import Signature as Signature  # noqa: E402

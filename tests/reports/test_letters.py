@@ -336,6 +336,15 @@ def test_a_long_address_is_set_smaller_to_stay_in_the_window(large_print: bool) 
     _assert_in_window(data, ["Private and Confidential", name, *address])
 
 
+@pytest.mark.parametrize("large_print", [False, True])
+def test_an_address_of_twelve_lines_still_shows_whole_in_the_window(large_print: bool) -> None:
+    address = [f"Line {number} of a long address, Somewhere Lane" for number in range(1, 13)]
+    data = make_letter(
+        _letter(recipient=Recipient("Mr Twelve Lines", address), large_print=large_print)
+    )
+    _assert_in_window(data, ["Private and Confidential", "Mr Twelve Lines", *address])
+
+
 def test_large_print_body_is_at_least_16_point() -> None:
     assert type_sizes(large_print=True).body >= 16
     assert type_sizes(large_print=False).body < 16
