@@ -207,7 +207,9 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
     else:
         from desktop.ui.setup_wizard import SetupWizard
 
-        dialog = wizard = SetupWizard(store_path, sample_path=paths.sample_store_path())
+        dialog = wizard = SetupWizard(
+            store_path, sample_path=paths.sample_store_path(), store_lock=lock
+        )
     preload("desktop.ui.main_window")
     session = dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
     if session is None:

@@ -356,6 +356,7 @@ def letters_and_calendar(store: Path, main_window, state, out: Path) -> None:  #
     from desktop.services.demo import SAMPLE_PASSWORD
     from desktop.ui.calendar_window import CalendarWindow
     from desktop.ui.letter_viewer import show_letter
+    from desktop.ui.operations import settle
     from desktop.ui.print_queue import PrintQueueWindow
     from desktop.ui.settings_dialog import SettingsDialog
 
@@ -395,6 +396,10 @@ def letters_and_calendar(store: Path, main_window, state, out: Path) -> None:  #
     wait_for(calendar.loaded, lambda: bool(shown))
     save(calendar, out, "calendar")
     calendar.close()
+    # Let the calendar's reading ahead and the previews finish before the store closes:
+    # a query must never run on a closed engine.
+    settle(session)
+    QApplication.processEvents()
     session.close()
 
 

@@ -1,4 +1,5 @@
-"""`casebook user add|list|remove`: accounts for the trust's staff, from the command line.
+"""`casebook user add|list|remove|reset-password`: accounts for the trust's staff, from the
+command line.
 
 Signing in as a data protection lead is needed; the services check it. Each account's
 password wraps its own key slot, so adding one never reveals or changes anyone else's.
@@ -84,7 +85,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
             u.full_name,
             u.role.label,
             ", ".join(u.schools) or "every school",
-            "active" if u.active else "removed",
+            "active" if u.active else "switched off",
         )
         for u in users
     ]
@@ -112,13 +113,28 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    """Give an account a one-time password, printed once, to be changed at its next sign-in."""
+    from desktop.domain.text import normalise_username
+    from desktop.services.users_access import reset_password
+
+    with signed_in(store_path_for(args), args.user) as session:
+        password = reset_password(session, username=args.username)
+    print(
+        f"One-time password for {normalise_username(args.username)}: {password}\n"
+        "Give it to them in person. Their old password and remembered devices no longer "
+        "work; they must choose a new password when they next sign in."
+    )
+    return 0
+
+
 def register(commands: Commands) -> None:
     from desktop.domain.roles import Role
 
     user = add_group(
         commands,
         "user",
-        summary="add, list or remove user accounts",
+        summary="add, list, remove user accounts or reset a password",
         description="Manage user accounts (needs a data protection lead's sign-in).",
     )
     add = add_command(
@@ -166,3 +182,16 @@ def register(commands: Commands) -> None:
     db_option(remove)
     user_option(remove)
     remove.add_argument("--username", required=True, help="the account to remove")
+
+    reset = add_command(
+        user,
+        "reset-password",
+        cmd_user_reset_password,
+        summary="give an account a one-time password",
+        description="Give an account a one-time password in place of its own, printed once "
+        "to hand over in person; its old password and remembered devices stop working, and "
+        "it must choose a new password at its next sign-in.",
+    )
+    db_option(reset)
+    user_option(reset)
+    reset.add_argument("--username", required=True, help="the account whose password to reset")

@@ -50,6 +50,11 @@ class Operation(StrEnum):
     VIEW_AUDIT = "view_audit"
     SIGN_LETTERS = "sign_letters"  # keep a signature image that letters may carry
     BACKUP = "backup"  # write an encrypted copy of the whole store to a folder
+    # Records (the annual report, retention, subject access, disclosures):
+    BOARD_REPORT = "board_report"  # the anonymised annual report to the board
+    RETENTION = "retention"  # review records past their retention and delete them for good
+    SUBJECT_ACCESS = "subject_access"  # gather and redact a person's records for them
+    RECORD_DISCLOSURES = "record_disclosures"  # log records given to an outside authority
 
 
 # A backup opens only with the ways in the store already has, so whoever keeps case files
@@ -57,16 +62,33 @@ class Operation(StrEnum):
 # open the database, and an auditor looks but takes no copies away.
 _CASEWORK = {Operation.VIEW_CASES, Operation.EDIT_CASES, Operation.BACKUP}
 
+# The CEO and headteachers report to the board each year (a headteacher on their schools);
+# the data protection lead prepares it too. Deleting records, answering a subject access
+# request and logging a disclosure are the data protection lead's alone.
+_RECORDS = {
+    Operation.BOARD_REPORT,
+    Operation.RETENTION,
+    Operation.SUBJECT_ACCESS,
+    Operation.RECORD_DISCLOSURES,
+}
+
 PERMISSIONS: dict[Role, frozenset[Operation]] = {
-    # The front desk's narrow "is this visitor barred?" check arrives with case files.
+    # The front desk never opens the case database: its password opens only the list of
+    # current restrictions (desktop.services.frontdesk), which needs no operation here.
     Role.FRONT_DESK: frozenset(),
     Role.BUSINESS_MANAGER: frozenset(_CASEWORK | {Operation.SIGN_LETTERS}),
-    Role.HEADTEACHER: frozenset(_CASEWORK | {Operation.SIGN_LETTERS}),
+    Role.HEADTEACHER: frozenset(_CASEWORK | {Operation.SIGN_LETTERS, Operation.BOARD_REPORT}),
     Role.TRUST_LEADER: frozenset(
-        _CASEWORK | {Operation.EDIT_TRUST, Operation.VIEW_AUDIT, Operation.SIGN_LETTERS}
+        _CASEWORK
+        | {
+            Operation.EDIT_TRUST,
+            Operation.VIEW_AUDIT,
+            Operation.SIGN_LETTERS,
+            Operation.BOARD_REPORT,
+        }
     ),
     Role.DATA_PROTECTION_LEAD: frozenset(
-        _CASEWORK | {Operation.EDIT_TRUST, Operation.MANAGE_USERS, Operation.VIEW_AUDIT}
+        _CASEWORK | _RECORDS | {Operation.EDIT_TRUST, Operation.MANAGE_USERS, Operation.VIEW_AUDIT}
     ),
     Role.AUDITOR: frozenset({Operation.VIEW_CASES, Operation.VIEW_AUDIT}),
 }

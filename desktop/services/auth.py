@@ -14,7 +14,13 @@ from desktop.dates import utc_now
 from desktop.domain.roles import Role
 from desktop.domain.signin import check_new_password, seconds_to_wait
 from desktop.domain.text import normalise_username
-from desktop.errors import KeyringUnavailable, NotFound, NotPermitted, WrongPassword
+from desktop.errors import (
+    KeyringUnavailable,
+    NotFound,
+    NotPermitted,
+    ValidationError,
+    WrongPassword,
+)
 from desktop.services import audit
 from desktop.services.frontdesk import FrontDeskSession
 from desktop.services.session import Actor, UserSession, bind_store
@@ -69,10 +75,11 @@ def _enter(store: Store, username: str, *, method: str) -> UserSession:
             actor = actor_for(db, user)
             audit.record(db, actor, "user.signed_in", detail={"method": method})
             notices = _ways_in_notices(store, db, actor)
+            must_change = user.must_change_password
     except BaseException:
         store.close()
         raise
-    return UserSession(store, actor, notices)
+    return UserSession(store, actor, notices, must_change_password=must_change)
 
 
 def _ways_in_notices(store: Store, db: Session, actor: Actor) -> tuple[str, ...]:
@@ -104,13 +111,21 @@ def change_password(
     session: UserSession, *, current_password: str, new_password: str, confirm: str | None = None
 ) -> None:
     """Reseal only this user's slot, in step with its audit entry; every other way in keeps
-    working."""
+    working. A password someone else set (a reset) need not be changed again."""
     check_new_password(new_password, confirm)
     with session.transaction(write=True) as db:
+        user = db.get(User, session.actor.user_id)
+        if user is not None and user.must_change_password and new_password == current_password:
+            raise ValidationError(
+                "Choose a password of your own, not the one you were given.", "password"
+            )
         session.store.change_own_password(
             db, session.actor.username, current_password, new_password
         )
+        if user is not None:
+            user.must_change_password = False
         audit.record(db, session.actor, "user.password_changed")
+    session.must_change_password = False
 
 
 def reset_password_with_recovery_key(
@@ -140,6 +155,7 @@ def reset_password_with_recovery_key(
                 signer_id=signer_id_for(user.id),
                 grants=grants_for(role),
             )
+            user.must_change_password = False  # they have just chosen it themselves
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
             audit.record(db, actor, "user.password_reset_with_recovery_key")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Operation, Role, is_permitted
 from desktop.errors import NotPermitted, SessionEnded
-from desktop.storage.models import User
+from desktop.storage.models import User, user_schools
 from desktop.storage.store import Store
 
 # Session info: the signed-in account's audit keys, for the audit trail's writer.
@@ -55,6 +55,9 @@ class UserSession:
     actor: Actor
     # Things to tell the person once they are in (a key file changed outside Casebook).
     notices: tuple[str, ...] = ()
+    # Signed in with a password someone else set (a reset): they must choose their own
+    # before anything else. `auth.change_password` clears it.
+    must_change_password: bool = False
 
     @property
     def is_sample(self) -> bool:
@@ -85,14 +88,22 @@ class UserSession:
             yield db
 
     def _check_still_allowed(self, db: Session) -> None:
-        """An account removed, switched off or given another role since sign-in acts no
-        more: its open windows lock at their next step, whichever copy removed it."""
+        """An account removed, switched off or given another role or other schools since
+        sign-in acts no more: its open windows lock at their next step, whichever copy
+        changed it."""
         row = db.execute(
             select(User.active, User.role).where(User.id == self.actor.user_id)
         ).first()
         if row is None or not row.active or row.role != self.actor.role.value:
             self.store.close()
             raise SessionEnded()
+        if self.actor.school_ids is not None:
+            schools = db.scalars(
+                select(user_schools.c.school_id).where(user_schools.c.user_id == self.actor.user_id)
+            ).all()
+            if frozenset(schools) != self.actor.school_ids:
+                self.store.close()
+                raise SessionEnded()
 
     @property
     def closed(self) -> bool:
@@ -110,4 +121,8 @@ _OPERATION_WORDS = {
     Operation.VIEW_AUDIT: "see the audit trail",
     Operation.SIGN_LETTERS: "keep a signature for letters",
     Operation.BACKUP: "make backups of the case store",
+    Operation.BOARD_REPORT: "make the annual report to the board",
+    Operation.RETENTION: "delete records past their retention period",
+    Operation.SUBJECT_ACCESS: "answer subject access requests",
+    Operation.RECORD_DISCLOSURES: "record disclosures of case records",
 }

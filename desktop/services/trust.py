@@ -1,4 +1,4 @@
-"""The trust's details, its schools, and each user's preferences."""
+"""The trust's details, its schools, its auto-lock time, and each user's preferences."""
 
 from __future__ import annotations
 
@@ -89,6 +89,57 @@ def update_trust(
             changed.append("logo")
         audit.record(db, session.actor, "trust.updated", detail={"fields": changed})
         return TrustInfo(trust.id, trust.name, trust.address, trust.logo is not None)
+
+
+# -- locking when unused -----------------------------------------------------------------
+AUTO_LOCK_DEFAULT = 5  # minutes; the column's own default too (migration 0006)
+AUTO_LOCK_MIN = 1
+AUTO_LOCK_MAX = 60
+
+
+def check_auto_lock_minutes(minutes: int) -> int:
+    """A lock time the trust may choose: whole minutes from `AUTO_LOCK_MIN` to `AUTO_LOCK_MAX`."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise ValidationError("The lock time is a whole number of minutes.", "auto_lock_minutes")
+    if not AUTO_LOCK_MIN <= minutes <= AUTO_LOCK_MAX:
+        raise ValidationError(
+            f"Casebook can lock itself after {AUTO_LOCK_MIN} to {AUTO_LOCK_MAX} minutes "
+            "without use.",
+            "auto_lock_minutes",
+        )
+    return minutes
+
+
+def auto_lock_minutes(session: UserSession) -> int:
+    """How many minutes without keyboard or mouse use before every window locks.
+
+    Every signed-in user reads it (their Casebook follows it); a value outside the range,
+    which only a damaged or hand-edited store could hold, is brought back into it rather
+    than locking at once or never.
+    """
+    with session.transaction() as db:
+        minutes = _trust(db).auto_lock_minutes
+    if not isinstance(minutes, int) or isinstance(minutes, bool):
+        return AUTO_LOCK_DEFAULT
+    return min(max(minutes, AUTO_LOCK_MIN), AUTO_LOCK_MAX)
+
+
+def set_auto_lock_minutes(session: UserSession, *, minutes: int) -> int:
+    """Change the trust's lock time (Settings → Trust); recorded in the audit trail."""
+    session.require(Operation.EDIT_TRUST)
+    minutes = check_auto_lock_minutes(minutes)
+    with session.transaction(write=True) as db:
+        trust = _trust(db)
+        if trust.auto_lock_minutes != minutes:
+            previous = trust.auto_lock_minutes
+            trust.auto_lock_minutes = minutes
+            audit.record(
+                db,
+                session.actor,
+                "trust.auto_lock_changed",
+                detail={"minutes": minutes, "previous": previous},
+            )
+        return minutes
 
 
 def list_schools(session: UserSession, *, include_inactive: bool = False) -> list[SchoolInfo]:

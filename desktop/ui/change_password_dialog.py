@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 class ChangePasswordDialog(QDialog):
     """Asks for the current password and a new one, then changes only this user's slot."""
 
-    def __init__(self, session: UserSession, parent=None):
+    def __init__(self, session: UserSession, parent=None, *, one_time_password: str | None = None):
+        """With `one_time_password` (the password an administrator set, just typed at
+        sign-in), the person must choose their own before going on; it is filled in."""
         super().__init__(parent)
         self.session = session
         self.setObjectName("changePasswordDialog")
@@ -31,6 +33,15 @@ class ChangePasswordDialog(QDialog):
         intro = child(self, QLabel, "introLabel")
         intro.setText(f"{PASSWORD_HINT} {intro.text()}")
         self.current_edit = child(self, QLineEdit, "currentPasswordEdit")
+        if session.must_change_password:
+            self.setWindowTitle("Choose your own password")
+            intro.setText(
+                "An administrator set a one-time password for you. Choose your own password "
+                f"now; the one-time password then stops working. {PASSWORD_HINT}"
+            )
+        if one_time_password:
+            self.current_edit.setText(one_time_password)
+            self.current_edit.setEnabled(False)
         self.new_edit = child(self, QLineEdit, "newPasswordEdit")
         self.confirm_edit = child(self, QLineEdit, "confirmPasswordEdit")
         buttons = child(self, QDialogButtonBox, "buttonBox")

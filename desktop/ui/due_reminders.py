@@ -178,6 +178,9 @@ class ReminderDialog(QDialog):
     def done(self, result: int) -> None:
         if self.not_today.isChecked():
             dismiss_for_today(self.state, self.session, self.today)
+        owner = self.parentWidget()
+        if owner is not None and getattr(owner, "reminder", None) is self:
+            owner.reminder = None  # type: ignore[attr-defined]
         super().done(result)
 
 
@@ -199,8 +202,11 @@ def remind(
             return
         dialog = ReminderDialog(items, day, state, session, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Beside the main window, not in front of the keyboard: the search box keeps it.
+        dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        # No lambda on the dialog's own signals: PySide can crash calling one after a
+        # WA_DeleteOnClose dialog is gone. The dialog forgets itself in `done`.
         dialog.open_calendar.connect(on_calendar)
-        dialog.finished.connect(lambda _result: setattr(parent, "reminder", None))
         dialog.show()
         parent.reminder = dialog  # type: ignore[attr-defined]  # for tests and for locking
 

@@ -131,6 +131,11 @@ def show_letter(session: UserSession, letter_id: int, parent: QWidget) -> Letter
     return viewer
 
 
+def open_viewers() -> list[LetterViewer]:
+    """The letters on screen now (the main window closes them all when it locks)."""
+    return [v for v in _open.values() if shiboken6.isValid(v) and v.isVisible()]
+
+
 def _forget(letter_id: int, token: int, *_args: object) -> None:
     if id(_open.get(letter_id)) == token:
         del _open[letter_id]

@@ -49,6 +49,18 @@ def build_actions(window) -> None:
     window.print_queue_action = _action(
         window, "printQueueAction", queue_action_text(0), shortcuts=("Ctrl+Shift+P",)
     )
+    window.backup_action = _action(
+        window,
+        "backupAction",
+        "&Back up now…",
+        tip="Write an encrypted backup of the whole case store to a folder",
+    )
+    window.restore_action = _action(
+        window,
+        "restoreAction",
+        "&Restore from a backup…",
+        tip="Put back the case store from a backup file (the store now here is kept aside)",
+    )
     window.lock_action = _action(window, "lockAction", "&Lock", "lock", ("Ctrl+L",))
     window.settings_action = _action(
         window, "settingsAction", "&Settings…", "settings", preferences_keys
@@ -70,6 +82,8 @@ def build_menus_and_toolbar(window) -> None:
     file_menu = menus.addMenu("&File")
     file_menu.addActions([window.new_case_action, window.open_case_action, window.check_action])
     file_menu.addAction(window.print_queue_action)
+    file_menu.addSeparator()
+    file_menu.addActions([window.backup_action, window.restore_action])
     file_menu.addSeparator()
     file_menu.addActions([window.lock_action, window.settings_action, window.password_action])
     file_menu.addSeparator()

@@ -3,6 +3,8 @@
 It also opens the other windows a case worker uses: a case (double-click, Enter, or its
 reference typed into the search box), New case (Ctrl+N), Visitor check (Ctrl+K), Print queue.
 One window per case: asking for a case already open raises its window.
+Locking (Ctrl+L, or after the trust's lock time unused) closes every other window and
+wipes Casebook's copy from the clipboard; only the same person unlocking resumes.
 """
 
 from __future__ import annotations
@@ -29,19 +31,23 @@ from desktop.services import cases as case_service
 from desktop.services import trust as trust_service
 from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
+from desktop.ui.backup_scheduler import BackupScheduler
 from desktop.ui.case_list import CaseColumns
 from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.change_password_dialog import ChangePasswordDialog
+from desktop.ui.clipboard_guard import ClipboardGuard
 from desktop.ui.due_reminders import DueStatusLabel, remind
 from desktop.ui.forms import child, load_form
 from desktop.ui.help_dialog import HelpDialog
 from desktop.ui.icons import icon
+from desktop.ui.idle import IdleMonitor
 from desktop.ui.labels import ALL_SCHOOLS, STATUS_CHOICES, roles_who_can
 from desktop.ui.main_menus import build_actions, build_menus_and_toolbar
 from desktop.ui.messages import Messenger
 from desktop.ui.open_windows import OpenWindows
 from desktop.ui.operations import BusyIndicator, Change, ReadOp, changes, settle
 from desktop.ui.print_queue import count_queue
+from desktop.ui.restore_dialog import restore_from_main
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
 from desktop.ui.window_state import restore_layout, save_layout, window_state
@@ -86,6 +92,8 @@ class MainWindow(QMainWindow):
     find_action: QAction
     help_action: QAction
     about_action: QAction
+    backup_action: QAction
+    restore_action: QAction
 
     def __init__(self, session: UserSession, *, state=None):
         super().__init__()
@@ -98,6 +106,10 @@ class MainWindow(QMainWindow):
         self._reminded: tuple[str, int] | None = None
         self.reminder = None  # the reminder after sign-in, while it is open
         self.windows = OpenWindows(self.state, self)  # case windows and the visitor check
+        self.backups = BackupScheduler(self, self.state)  # daily, on close, weekly reminder
+        self.idle = IdleMonitor(self)  # locks after the trust's time without use
+        self.clipboard_guard = ClipboardGuard(self)  # what was copied goes when it locks
+        self._resume: tuple[object, tuple] = (None, ())  # who locked, and their filters
 
         self.central = central = QWidget()
         central.setObjectName("centralWidget")
@@ -176,6 +188,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self):
         self.lock_action.triggered.connect(self.lock)
         self.lock_button.clicked.connect(self.lock)
+        self.idle.idle.connect(self.auto_lock)
         self.settings_action.triggered.connect(self.open_settings)
         self.password_action.triggered.connect(self.change_password)
         self.quit_action.triggered.connect(self.close)
@@ -190,6 +203,8 @@ class MainWindow(QMainWindow):
         self.check_action.triggered.connect(self.show_check)
         self.print_queue_action.triggered.connect(self.show_print_queue)
         self.calendar_action.triggered.connect(self.show_calendar)
+        self.backup_action.triggered.connect(self.backups.back_up_now)
+        self.restore_action.triggered.connect(self.restore_from_backup)
         self.due_label.open_calendar.connect(self.show_calendar)
         self.open_case_action.triggered.connect(self.open_selected_case)
         self.case_table.doubleClicked.connect(self._open_row)
@@ -203,8 +218,13 @@ class MainWindow(QMainWindow):
         changes().changed.connect(self._changed)
 
     # -- the session ----------------------------------------------------------------------
-    def _start_session(self, session: UserSession):
-        """Fill the window for a (new) signed-in session and load the first page."""
+    @staticmethod
+    def _who(session: UserSession) -> tuple[str, int]:
+        return (session.store.identity.store_id, session.actor.user_id)
+
+    def _start_session(self, session: UserSession, filters: tuple | None = None):
+        """Fill the window for a (new) signed-in session and load the first page, with the
+        person's default filters or (unlocking) `filters`: (school, status)."""
         self.session = session
         self.locked = False
         self.model.set_session(session)
@@ -212,9 +232,12 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"Signed in as {actor.full_name} ({actor.role_label})")
         self.preferences = trust_service.get_preferences(session)
         self._refresh_trust()
-        self._fill_schools(self.preferences.default_school_id)
+        self._follow_lock_time()
+        prefs = self.preferences
+        school, status = filters or (prefs.default_school_id, prefs.default_status)
+        self._fill_schools(school)
         self.status_combo.blockSignals(True)
-        status_index = self.status_combo.findData(self.preferences.default_status)
+        status_index = self.status_combo.findData(status)
         self.status_combo.setCurrentIndex(max(0, status_index))
         self.status_combo.blockSignals(False)
         self.search_edit.clear()
@@ -229,16 +252,21 @@ class MainWindow(QMainWindow):
         self.search_edit.setFocus()
         count_queue(self.print_queue_action, session)
         self.due_label.refresh(session)
-        who = (session.store.identity.store_id, actor.user_id)
+        who = self._who(session)
         if who != self._reminded:  # once per person signing in, not on every unlock
             self._reminded = who
             remind(self, session, self.state, self.show_calendar)
+        self.backups.start(session)
 
     def _refresh_trust(self):
         name = trust_service.get_trust(self.session).name
         sample = self.session.is_sample
         self.setWindowTitle(f"Casebook — {name}{SAMPLE_TITLE if sample else ''}")
         self.sample_label.setVisible(sample)
+
+    def _follow_lock_time(self):
+        """Count down the trust's lock time afresh (at sign-in, and when it is changed)."""
+        self.idle.start(trust_service.auto_lock_minutes(self.session))
 
     def _fill_schools(self, select_id):
         combo = self.school_combo
@@ -261,16 +289,22 @@ class MainWindow(QMainWindow):
         self.calendar_action.setEnabled(viewing)
         self.new_case_action.setEnabled(enabled and self.session.can(Operation.EDIT_CASES))
         self.check_action.setEnabled(enabled)
+        can_back_up = enabled and self.session.can(Operation.BACKUP)
+        self.backup_action.setEnabled(can_back_up)
+        self.restore_action.setEnabled(can_back_up)
 
     def _end_session(self):
         """Sign out and leave nothing about a case on screen or in the model."""
         self.locked = True
+        self.backups.stop()
+        self.idle.stop()
         self.windows.close_all()
         if self.reminder is not None:
             self.reminder.close()  # it lists case references
             self.reminder = None
         self.due_label.clear()
-        self.search_edit.clear()  # a typed name is as private as the list itself
+        # A typed name is as private as the list; setText (not clear) also empties Undo.
+        self.search_edit.setText("")
         self._search_timer.stop()
         self.model.clear()
         self.central.hide()
@@ -347,6 +381,12 @@ class MainWindow(QMainWindow):
         if not (self.locked or self.session.closed):
             self.windows.show_check(self.session)
 
+    def restore_from_backup(self):
+        """File > Restore from a backup...: signs out once the person confirms, then asks
+        for a sign-in to the restored store."""
+        if not self.locked:
+            restore_from_main(self, end_session=self._end_session, signed_in=self._unlocked)
+
     def show_calendar(self):
         """The calendar of reviews and deadlines (Ctrl+Shift+C); an item opens its case at
         the place that settles it."""
@@ -389,7 +429,7 @@ class MainWindow(QMainWindow):
         self.empty_label.show()
 
     def lock(self):
-        """Sign out, clear the screen and ask for the password again."""
+        """Sign out, clear the screen and ask for the password again (Ctrl+L)."""
         if self.locked:
             return
         if self.preferences.confirm_before_lock and not Messenger.confirm(
@@ -399,9 +439,23 @@ class MainWindow(QMainWindow):
             "Lock",
         ):
             return
+        self._lock_now()
+
+    def auto_lock(self):
+        """Nobody has used Casebook for the trust's lock time: lock without asking."""
+        if not (self.locked or self.session.closed):
+            log.info("window.auto_locked")
+            self._lock_now()
+
+    def _lock_now(self):
+        if self.locked:  # locked by itself while the question was open
+            return
         # The lock screen signs in again where this store was opened from.
         username, path = self.session.actor.username, self.session.store.location
+        filters = (self.school_combo.currentData(), self.status_combo.currentData())
+        self._resume = (self._who(self.session), filters)
         self._end_session()
+        self.clipboard_guard.clear_ours()
         log.info("window.locked")
         dialog = SignInDialog(path, username=username, locked=True, parent=self)
         dialog.setObjectName("lockDialog")
@@ -423,7 +477,9 @@ class MainWindow(QMainWindow):
             self.check_window.show()
             self.hide()
             return
-        self._start_session(dialog.session)
+        (who, filters), self._resume = self._resume, (None, ())
+        # The same person finds the list as they left it; anyone else starts afresh.
+        self._start_session(dialog.session, filters if who == self._who(dialog.session) else None)
 
     def open_settings(self):
         dialog = SettingsDialog(self.session, parent=self)
@@ -441,6 +497,7 @@ class MainWindow(QMainWindow):
             return
         if what == Change.TRUST:
             self._refresh_trust()
+            self._follow_lock_time()
         elif what in (Change.LETTERS, Change.CASES):
             count_queue(self.print_queue_action, self.session)
             self.due_label.refresh(self.session)
@@ -486,6 +543,7 @@ class MainWindow(QMainWindow):
             save_layout(self.state, STATE_KEY, self, self.case_table.horizontalHeader())
         self.windows.close_all()
         if not self.session.closed:
+            self.backups.closing(self.session)  # waits, with a small progress window
             self._end_session()
         for dialog in self.findChildren(HelpDialog):
             dialog.close()

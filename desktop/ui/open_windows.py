@@ -4,22 +4,73 @@ print queue and the calendar.
 Kept here so the main window stays about the case list. Asking for a window already open
 brings it to the front rather than opening a second. They are top-level windows (each
 with its own place on the taskbar, in front of or behind the list as the person likes),
-and all of them close when the main window locks, signs out or closes.
+and all of them close when the main window locks, signs out or closes: with them every
+dialog that they or the main window have open (a letter, a review, the reminder, a
+question), so that nothing of a case stays on screen behind the lock screen.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QWidget
 
 if TYPE_CHECKING:  # the case window loads when the first case is opened
     from desktop.ui.case_window import CaseWindow
 
 log = logging.getLogger(__name__)
+
+
+def _belongs_to(window: QWidget, owners: list[QWidget]) -> bool:
+    """Whether `window` is a dialog (or a dialog's dialog) of one of `owners`. The lock
+    screen, and what it opens, belongs to no one: it is what stays."""
+    from desktop.ui.signin_dialog import SignInDialog
+
+    node: QWidget | None = window
+    while node is not None:
+        if isinstance(node, SignInDialog):
+            return False
+        parent = node.parentWidget()
+        if parent is not None and any(parent is owner for owner in owners):
+            return True
+        node = parent
+    return False
+
+
+def _depth(window: QWidget) -> int:
+    depth, node = 0, window.parentWidget()
+    while node is not None:
+        depth, node = depth + 1, node.parentWidget()
+    return depth
+
+
+def windows_of(owners: list[QWidget]) -> list[QWidget]:
+    """The open windows (dialogs, letters, menus) that belong to `owners`, innermost first."""
+    found = [
+        widget
+        for widget in QApplication.topLevelWidgets()
+        if widget.isWindow()
+        and widget.isVisible()
+        and not any(widget is owner for owner in owners)
+        and _belongs_to(widget, owners)
+    ]
+    return sorted(found, key=_depth, reverse=True)
+
+
+def dismiss(window: QWidget) -> None:
+    """Close a window without questions: a dialog is dismissed as Cancel would (its own
+    `reject()` may ask about unsaved work, which no one is there to answer)."""
+    if not shiboken6.isValid(window) or not window.isVisible():
+        return
+    if isinstance(window, QDialog):
+        window.done(QDialog.DialogCode.Rejected)
+    else:
+        window.close()
 
 
 def bring_forward(window: QWidget) -> None:
@@ -101,7 +152,14 @@ class OpenWindows(QObject):
         self.calendar = None
 
     def close_all(self) -> None:
-        """Close every one (on lock, sign-out or quit): no case stays on screen."""
+        """Close every one (on lock, sign-out or quit), and every dialog that one of them or
+        the main window has open, letters included: no case stays on screen."""
+        tracked = [*self.cases.values(), self.check, self.print_queue, self.calendar]
+        parent = self.parent()
+        owners = [w for w in (parent, *tracked) if isinstance(w, QWidget)]
+        for window in windows_of(owners):
+            dismiss(window)
+        self._close_letters()
         for window in list(self.cases.values()):
             window.close()
         self.cases.clear()
@@ -114,3 +172,11 @@ class OpenWindows(QObject):
         if self.calendar is not None:
             calendar, self.calendar = self.calendar, None
             calendar.close()
+
+    @staticmethod
+    def _close_letters() -> None:
+        """Every letter viewer still open, wherever it was opened from."""
+        viewers = sys.modules.get("desktop.ui.letter_viewer")
+        if viewers is not None:  # no letter was ever opened otherwise
+            for viewer in viewers.open_viewers():
+                dismiss(viewer)

@@ -29,6 +29,7 @@ from desktop.ui.categories_page import CategoriesPage
 from desktop.ui.icons import icon
 from desktop.ui.letter_templates_page import LetterTemplatesPage
 from desktop.ui.messages import Messenger
+from desktop.ui.people_access_page import PeopleAccessPage
 from desktop.ui.procedure_page import ProcedurePage
 from desktop.ui.settings_pages import PreferencesPage, SchoolsPage, SettingsPage, TrustPage
 from desktop.ui.signature_page import SignaturePage
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 PAGES: list[type[SettingsPage]] = [
     TrustPage,
     SchoolsPage,
+    PeopleAccessPage,
     CategoriesPage,
     ProcedurePage,
     LetterTemplatesPage,

@@ -90,6 +90,12 @@ class TrustPage(SettingsPage):
         self.limit_spin = child(self, QSpinBox, "evidenceLimitSpin")
         self.limit_spin.setReadOnly(self.read_only)
         self._limit = 0
+        self.lock_spin = child(self, QSpinBox, "autoLockSpin")
+        self.lock_spin.setRange(trust_service.AUTO_LOCK_MIN, trust_service.AUTO_LOCK_MAX)
+        self.lock_spin.setReadOnly(self.read_only)
+        self.lock_units = child(self, QLabel, "autoLockUnits")
+        self.lock_spin.valueChanged.connect(self._name_units)
+        self._lock_minutes = 0
         self._loaded = ("", "")
         self._has_logo = False
         self._logo = _KEEP
@@ -108,17 +114,27 @@ class TrustPage(SettingsPage):
         self._show_logo(trust_service.get_trust_logo(self.session) if info.has_logo else None)
         self._limit = evidence_service.evidence_limit(self.session)
         self.limit_spin.setValue(self._limit)
+        self._lock_minutes = trust_service.auto_lock_minutes(self.session)
+        self.lock_spin.setValue(self._lock_minutes)
+        self._name_units(self._lock_minutes)
 
     def save(self) -> None:
         if self.limit_spin.value() != self._limit:
             evidence_service.set_evidence_limit(self.session, megabytes=self.limit_spin.value())
             self._limit = self.limit_spin.value()
+        if self.lock_spin.value() != self._lock_minutes:
+            minutes = self.lock_spin.value()
+            trust_service.set_auto_lock_minutes(self.session, minutes=minutes)
+            self._lock_minutes = minutes
         name, address = self.name_edit.text(), self.address_edit.toPlainText()
         if (name, address) == self._loaded and self._logo is _KEEP:
             return
         changes = {} if self._logo is _KEEP else {"logo": self._logo}
         trust_service.update_trust(self.session, name=name, address=address, **changes)
         self._loaded, self._logo = (name, address), _KEEP
+
+    def _name_units(self, minutes: int) -> None:
+        self.lock_units.setText("minute without use" if minutes == 1 else "minutes without use")
 
     def choose_logo(self) -> None:
         try:

@@ -69,10 +69,12 @@ def _show_error(label: QLabel, message: str, focus=None) -> None:
 
 
 class WelcomePage(SetupPage):
-    """Set up a real trust, or the sample (which finishes the wizard here).
+    """Set up a real trust, the sample, or restore a backup (the last two finish the
+    wizard here).
 
     With a sample already made, the second choice opens it (through the sign-in dialog)
-    rather than making it again.
+    rather than making it again. Restoring (a new computer after the old one was lost)
+    puts a backup's store where a new one would have been made, then signs in to it.
     """
 
     def __init__(self, store_path: Path, sample_path: Path, parent=None):
@@ -84,6 +86,7 @@ class WelcomePage(SetupPage):
         self.setSubTitle("Parent Code of Conduct casework for your trust, kept private.")
         self.set_up_radio = child(self, QRadioButton, "setUpRadio")
         self.sample_radio = child(self, QRadioButton, "sampleRadio")
+        self.restore_radio = child(self, QRadioButton, "restoreRadio")
         self.sample_note = child(self, QLabel, "sampleNote")
         self.store_note = child(self, QLabel, "storeNote")
         self.progress_box = child(self, QWidget, "sampleProgressBox")
@@ -97,24 +100,34 @@ class WelcomePage(SetupPage):
                 "The sample trust of invented cases made earlier. You will sign in to it "
                 "with one of its accounts; it is never mixed with real records."
             )
-        # Alt+O belongs to the "Open the sample trust" choice once the sample exists.
-        finish = "Sign &in to the sample" if self.sample_made else "&Open the sample"
-        self.setButtonText(QWizard.WizardButton.FinishButton, finish)
+        self._show_finish_text()
         self._show_store_note()
         self._connect_signals()
 
     def _connect_signals(self) -> None:
         self.sample_radio.toggled.connect(self._choice_changed)
+        self.restore_radio.toggled.connect(self._choice_changed)
 
     def _choice_changed(self) -> None:
         # setFinalPage makes QWizard re-read nextId(), so Next turns into Finish and back.
-        self.setFinalPage(self.wants_sample())
+        self.setFinalPage(self.wants_sample() or self.wants_restore())
+        self._show_finish_text()
         self._show_store_note()
+
+    def _show_finish_text(self) -> None:
+        if self.wants_restore():
+            finish = "&Choose the backup…"
+        else:
+            # Alt+O belongs to the "Open the sample trust" choice once the sample exists.
+            finish = "Sign &in to the sample" if self.sample_made else "&Open the sample"
+        self.setButtonText(QWizard.WizardButton.FinishButton, finish)
 
     def _show_store_note(self) -> None:
         if self.wants_sample():
             where = "is kept" if self.sample_made else "will be made"
             text = f"The sample {where} at {self.sample_path}, apart from any real store."
+        elif self.wants_restore():
+            text = f"The backup's case store will be put at {self.store_path}"
         else:
             text = f"Your trust's case store will be made at {self.store_path}"
         self.store_note.setText(text)
@@ -122,15 +135,20 @@ class WelcomePage(SetupPage):
     def wants_sample(self) -> bool:
         return self.sample_radio.isChecked()
 
+    def wants_restore(self) -> bool:
+        return self.restore_radio.isChecked()
+
     def nextId(self) -> int:
-        return -1 if self.wants_sample() else TRUST
+        return -1 if self.wants_sample() or self.wants_restore() else TRUST
 
     def validatePage(self) -> bool:
+        if self.wants_restore():
+            return self.setup_wizard().restore_from_backup()
         return self.setup_wizard().open_sample() if self.wants_sample() else True
 
     def show_progress(self, done: int, total: int, text: str) -> None:
         """Progress of making the sample, shown under its choice (no window on top)."""
-        for radio in (self.set_up_radio, self.sample_radio):
+        for radio in (self.set_up_radio, self.sample_radio, self.restore_radio):
             radio.setEnabled(False)
         self.progress_box.show()
         self.progress_bar.setMaximum(max(total, 0))
@@ -140,7 +158,7 @@ class WelcomePage(SetupPage):
 
     def hide_progress(self) -> None:
         self.progress_box.hide()
-        for radio in (self.set_up_radio, self.sample_radio):
+        for radio in (self.set_up_radio, self.sample_radio, self.restore_radio):
             radio.setEnabled(True)
 
 

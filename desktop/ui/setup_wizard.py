@@ -1,13 +1,16 @@
-"""The first-run wizard: set up a real trust, or open the invented sample trust.
+"""The first-run wizard: set up a real trust, open the invented sample trust, or restore
+a backup (a new computer after the old one was lost).
 
 The pages (desktop/ui/setup_pages.py) collect what the person types; this class turns it into
-drafts, asks the setup service to check and create the store, and makes the sample off the
-UI thread with a progress dialog.
+drafts, asks the setup service to check and create the store, makes the sample off the
+UI thread with a progress dialog, and restores through the restore dialog
+(desktop/ui/restore_dialog.py) before signing in to the restored store.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +49,10 @@ from desktop.ui.worker import Task, start
 
 if TYPE_CHECKING:
     from desktop.services.session import UserSession
+    from desktop.ui.signin_dialog import SignInDialog
+    from desktop.ui.store_lock import StoreLock
+
+log = logging.getLogger(__name__)
 
 SAMPLE_CASES = 300
 SAMPLE_USERNAME = "admin"
@@ -79,12 +86,23 @@ def _wait_cursor() -> Iterator[None]:
 class SetupWizard(QWizard):
     """After `exec()`: `session` is the signed-in UserSession and `opened_path` its store."""
 
-    def __init__(self, store_path: Path, *, sample_path: Path, parent=None):
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        sample_path: Path,
+        store_lock: StoreLock | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.store_path = Path(store_path)
         self.sample_path = Path(sample_path)
+        # The lock start-up holds on `store_path`, let go while a backup is put there.
+        self.store_lock = store_lock
         self.session: UserSession | None = None
         self.opened_path: Path | None = None
+        self.restored_as: str | None = None  # set once a backup is restored: who to sign in
+        self._sign_in: SignInDialog | None = None  # the sign-in to the restored store
         self._task: Task | None = None
 
         self.setWindowTitle("Set up Casebook")
@@ -283,3 +301,61 @@ class SetupWizard(QWizard):
         self.session = session
         self.opened_path = self.sample_path
         return True
+
+    # -- restoring a backup -----------------------------------------------------------------
+    def restore_from_backup(self) -> bool:
+        """Open the restore dialog over the wizard; once the backup is in place, the sign-in
+        dialog opens on it and the wizard accepts itself when someone signs in. Returns
+        True only when signed in already."""
+        if self.session is not None:
+            return True
+        if self.restored_as is not None:  # restored, but the sign-in was cancelled
+            self._sign_in_to_restored()
+            return False
+        from desktop.ui.restore_dialog import RestoreDialog
+
+        try:
+            self.store_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            Messenger.error(self, exc, "The backup cannot be restored here")
+            return False
+        dialog = RestoreDialog(self.store_path, self, close_store=self._let_go_of_store)
+        dialog.restored_for.connect(self._backup_restored)
+        dialog.finished.connect(self._hold_store_again)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return False
+
+    def _let_go_of_store(self) -> None:
+        # Restoring refuses a store held open by a window: this process's own lock included.
+        if self.store_lock is not None:
+            self.store_lock.release()
+
+    def _hold_store_again(self) -> None:
+        if self.store_lock is not None and not self.store_lock.take():
+            log.warning("setup.store_lock_not_taken_again")
+
+    def _backup_restored(self, username: str) -> None:
+        self.restored_as = username
+        # After the restore dialog has closed: not from inside its signal.
+        QTimer.singleShot(0, self, self._sign_in_to_restored)
+
+    def _sign_in_to_restored(self) -> None:
+        from desktop.ui.signin_dialog import SignInDialog
+
+        dialog = SignInDialog(self.store_path, username=self.restored_as or "", parent=self)
+        dialog.setObjectName("signInAfterRestore")
+        # Held here, not in a lambda connected to the dialog's own signal: the wrapper must
+        # outlive the dialog's deletion (PySide crashed freeing it from inside it).
+        self._sign_in = dialog
+        dialog.accepted.connect(self._signed_in_to_restored)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _signed_in_to_restored(self) -> None:
+        dialog = self._sign_in
+        if dialog is None or dialog.session is None:
+            return
+        self.session = dialog.session
+        self.opened_path = self.store_path
+        self.accept()

@@ -126,6 +126,8 @@ class SignInDialog(QDialog):
         self.locked = locked
         self.sample_note = sample_note  # set when signing in to the sample trust
         self.session = None
+        self._waiting = None  # signed in, but must choose a new password first
+        self.new_password_dialog: QDialog | None = None
         self._busy = False
         self._abandoned = False  # closed while signing in: the session that comes is not used
         self._can_remember = False
@@ -330,9 +332,40 @@ class SignInDialog(QDialog):
     def _finish(self, session) -> None:
         if session is None:
             return
+        if getattr(session, "must_change_password", False):
+            self._require_new_password(session)
+            return
         self.session = session
         self.password_edit.clear()
         self.accept()
+
+    def _require_new_password(self, session) -> None:
+        """A one-time password set by an administrator: the person chooses their own
+        before Casebook opens; declining signs them out again."""
+        from desktop.ui.change_password_dialog import ChangePasswordDialog
+
+        typed = self.password_edit.text() or None
+        self._waiting = session
+        dialog = ChangePasswordDialog(session, self, one_time_password=typed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._new_password_done)  # a method: no lambda on its signal
+        self.new_password_dialog = dialog
+        dialog.open()
+
+    def _new_password_done(self, result: int) -> None:
+        session, self._waiting = self._waiting, None
+        self.new_password_dialog = None
+        if session is None:
+            return
+        if result == QDialog.DialogCode.Accepted and not session.must_change_password:
+            self._finish(session)
+            return
+        _close_unused(session)
+        self.password_edit.clear()
+        self._show_error(
+            "Choose your own password to go on: sign in again with the one-time password.",
+            self.password_edit,
+        )
 
     def reject(self) -> None:
         # A sign-in under way cannot be stopped half-way, but the person need not wait for

@@ -1,4 +1,4 @@
-"""`casebook user add|list|remove`."""
+"""`casebook user add|list|remove|reset-password`."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_remove_stops_that_password_opening_the_store(store: Path, capsys) -> No
     with pytest.raises(WrongPassword):
         auth.sign_in(store, username="leaver", password=NEW)
     code, out, _ = run(capsys, "user", "list", "--db", store, "--user", "admin")
-    assert "removed" in out
+    assert "switched off" in out
 
 
 def test_only_a_data_protection_lead_manages_users(store: Path, capsys, monkeypatch) -> None:
@@ -164,3 +164,29 @@ def test_bad_usernames_are_one_clear_line(store: Path, capsys, bad: str) -> None
     )
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "letters, digits, dots, dashes or underscores" in err
+
+
+def test_reset_password_prints_a_one_time_password_that_signs_in(store: Path, capsys) -> None:
+    run(
+        capsys,
+        *("user", "add", "--db", store, "--user", "admin", "--username", "forgot"),
+        *("--full-name", "Fran Forgot", "--role", "auditor"),
+    )
+    code, out, err = run(
+        capsys, "user", "reset-password", "--db", store, "--user", "admin", "--username", "Forgot"
+    )
+    assert code == 0, err
+    first, *rest = out.splitlines()
+    assert first.startswith("One-time password for forgot: ") and "in person" in rest[0]
+    password = first.rsplit(": ", 1)[1]
+    with pytest.raises(WrongPassword):
+        auth.sign_in(store, username="forgot", password=NEW)
+    session = auth.sign_in(store, username="forgot", password=password)
+    try:
+        assert session.must_change_password
+    finally:
+        session.close()
+    code, _, err = run(
+        capsys, "user", "reset-password", "--db", store, "--user", "admin", "--username", "admin"
+    )
+    assert code == 1 and "Change your own password" in err and "Traceback" not in err

@@ -86,3 +86,26 @@ def test_those_who_keep_case_files_make_backups() -> None:
         Role.DATA_PROTECTION_LEAD,
     }
     assert all(is_permitted(role, Operation.EDIT_CASES) for role in keepers)
+
+
+def test_records_are_the_data_protection_leads() -> None:
+    """Deleting records, answering a subject access request and logging a disclosure are
+    for the data protection lead alone."""
+    for operation in (
+        Operation.RETENTION,
+        Operation.SUBJECT_ACCESS,
+        Operation.RECORD_DISCLOSURES,
+    ):
+        assert {role for role in Role if is_permitted(role, operation)} == {
+            Role.DATA_PROTECTION_LEAD
+        }
+
+
+def test_the_board_report_is_made_by_those_who_report_to_the_board() -> None:
+    reporters = {role for role in Role if is_permitted(role, Operation.BOARD_REPORT)}
+    assert reporters == {Role.HEADTEACHER, Role.TRUST_LEADER, Role.DATA_PROTECTION_LEAD}
+
+
+def test_every_operation_is_someones() -> None:
+    for operation in Operation:
+        assert any(is_permitted(role, operation) for role in Role), operation

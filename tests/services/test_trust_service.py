@@ -6,24 +6,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from desktop.errors import NotFound, NotPermitted, ValidationError
 from desktop.services.auth import sign_in
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.trust import (
+    AUTO_LOCK_DEFAULT,
     Preferences,
+    auto_lock_minutes,
     get_preferences,
     get_trust,
     get_trust_logo,
     list_schools,
     save_preferences,
     save_school,
+    set_auto_lock_minutes,
     update_trust,
 )
 from desktop.services.users import add_user
-from desktop.storage.models import User
+from desktop.storage.models import Trust, User
+from tests.services.case_support import audit_details
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
@@ -103,6 +107,61 @@ def test_school_roles_cannot_change_the_trust(new_store: SetupResult, bm: UserSe
         save_school(bm, school_id=1, name="Renamed")
     assert get_trust(new_store.session).name == "Oakfield Learning Trust"
     assert [s.name for s in list_schools(new_store.session)] == ["Ash Primary", "Birch Academy"]
+
+
+# -- the auto-lock time -----------------------------------------------------------------
+def test_the_lock_time_is_five_minutes_until_the_trust_changes_it(
+    new_store: SetupResult, bm: UserSession
+) -> None:
+    assert AUTO_LOCK_DEFAULT == 5
+    assert auto_lock_minutes(new_store.session) == 5
+    assert set_auto_lock_minutes(new_store.session, minutes=1) == 1
+    assert auto_lock_minutes(new_store.session) == 1
+    assert auto_lock_minutes(bm) == 1  # everyone's Casebook follows it
+    assert set_auto_lock_minutes(new_store.session, minutes=60) == 60
+    assert auto_lock_minutes(bm) == 60
+
+
+def test_changing_the_lock_time_is_audited_once_per_change(new_store: SetupResult) -> None:
+    s = new_store.session
+    set_auto_lock_minutes(s, minutes=12)
+    set_auto_lock_minutes(s, minutes=12)  # no change: nothing to record
+    set_auto_lock_minutes(s, minutes=3)
+    assert audit_details(s, "trust.auto_lock_changed") == [
+        {"minutes": 12, "previous": 5},
+        {"minutes": 3, "previous": 12},
+    ]
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 61, 1440, True, 2.5, "10", None])
+def test_a_lock_time_out_of_range_is_refused_in_words(new_store: SetupResult, minutes) -> None:
+    with pytest.raises(ValidationError) as info:
+        set_auto_lock_minutes(new_store.session, minutes=minutes)
+    assert info.value.field == "auto_lock_minutes"
+    assert "minutes" in str(info.value) and "Traceback" not in str(info.value)
+    assert auto_lock_minutes(new_store.session) == 5
+    assert audit_details(new_store.session, "trust.auto_lock_changed") == []
+
+
+def test_range_message_names_the_limits(new_store: SetupResult) -> None:
+    with pytest.raises(ValidationError) as info:
+        set_auto_lock_minutes(new_store.session, minutes=90)
+    assert str(info.value) == "Casebook can lock itself after 1 to 60 minutes without use."
+
+
+def test_school_roles_cannot_change_the_lock_time(new_store: SetupResult, bm: UserSession) -> None:
+    with pytest.raises(NotPermitted):
+        set_auto_lock_minutes(bm, minutes=60)
+    assert auto_lock_minutes(new_store.session) == 5
+
+
+@pytest.mark.parametrize(("stored", "read"), [(0, 1), (-3, 1), (100_000, 60), (7, 7)])
+def test_a_stored_lock_time_out_of_range_is_read_within_it(
+    new_store: SetupResult, stored: int, read: int
+) -> None:
+    with new_store.session.transaction(write=True) as db:
+        db.execute(update(Trust).values(auto_lock_minutes=stored))
+    assert auto_lock_minutes(new_store.session) == read
 
 
 # -- schools ----------------------------------------------------------------------------

@@ -38,6 +38,10 @@ EXPECTED = {
     "lifecycle_3_review_vary",
     "lifecycle_4_period_review",
     "lifecycle_5_injunction",
+    "letters_1_template_editor",
+    "letters_2_letter_viewer",
+    "letters_3_print_queue",
+    "calendar",
 }
 
 

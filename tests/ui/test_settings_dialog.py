@@ -109,6 +109,7 @@ def test_pages_come_from_the_registry(qtbot, dialog: SettingsDialog) -> None:
     assert [p.title for p in PAGES] == [
         "Trust",
         "Schools",
+        "People and access",
         "Behaviours",
         "Procedure",
         "Letter templates",

@@ -37,6 +37,7 @@ from desktop.ui.setup_pages import (
 )
 from desktop.ui.setup_wizard import SetupWizard
 from desktop.ui.signin_dialog import SignInDialog
+from tests.conftest import ADMIN_PASSWORD
 from tests.pdfutil import pdf_text
 from tests.ui.typing import (
     cell_editor,
@@ -496,3 +497,83 @@ def test_tab_from_the_last_cell_leaves_the_table_for_add_school(qtbot, wizard):
     type_keys(qtbot, "Birch Academy")
     press(qtbot, Qt.Key.Key_Return)
     assert table.item(1, 0).text() == "Birch Academy"
+
+
+# -- restoring a backup on a new computer (issue 12) -------------------------------------------
+def _backup_of(new_store, folder):
+    from desktop.services.backups import make_backup
+
+    folder.mkdir()
+    return make_backup(new_store.session, folder=folder).path
+
+
+def _restore_in_wizard(qtbot, wizard, messenger, backup):
+    """Choose Restore, pick the backup, restore it unchecked, and sign in to it."""
+    from desktop.ui.restore_dialog import RestoreDialog
+
+    tick(qtbot, w(wizard, QRadioButton, "restoreRadio"))
+    finish = button(wizard, QWizard.WizardButton.FinishButton)
+    assert finish.isVisible() and finish.text() == "&Choose the backup…"
+    assert not button(wizard, QWizard.WizardButton.NextButton).isVisible()
+    assert str(wizard.store_path) in w(wizard, QLabel, "storeNote").text()
+    click(qtbot, finish)
+    dialog = wizard.findChild(RestoreDialog)
+    assert dialog is not None and dialog.isVisible()
+    messenger.paths.append(backup)
+    click(qtbot, w(dialog, QPushButton, "chooseBackupButton"))
+    qtbot.waitUntil(lambda: w(dialog, QPushButton, "restoreButton").isEnabled(), timeout=10000)
+    assert w(dialog, QLabel, "trustValue").text() == "Oakfield Learning Trust"
+    messenger.confirmations.append(True)
+    click(qtbot, w(dialog, QPushButton, "restoreButton"))
+    qtbot.waitUntil(
+        lambda: wizard.findChild(SignInDialog, "signInAfterRestore") is not None, timeout=20000
+    )
+    sign_in = wizard.findChild(SignInDialog, "signInAfterRestore")
+    type_into(qtbot, w(sign_in, QLineEdit, "usernameEdit"), "admin")
+    type_into(qtbot, w(sign_in, QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
+    with qtbot.waitSignal(wizard.accepted, timeout=10000):
+        click(qtbot, w(sign_in, QPushButton, "signInButton"))
+
+
+def test_restoring_a_backup_on_a_new_computer(qtbot, new_store, sample_path, tmp_path, messenger):
+    from desktop.paths import default_store_path
+
+    backup = _backup_of(new_store, tmp_path / "usb")
+    target = default_store_path()  # a new computer: not even its folder yet
+    assert not target.parent.exists()
+    wizard = SetupWizard(target, sample_path=sample_path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    try:
+        _restore_in_wizard(qtbot, wizard, messenger, backup)
+        assert wizard.result() == QDialog.DialogCode.Accepted
+        assert wizard.opened_path == target and store_files_exist(target)
+        assert wizard.session.actor.username == "admin"
+        assert get_trust(wizard.session).name == "Oakfield Learning Trust"
+        [(kind, title, text)] = [said for said in messenger.said if said[0] == "info"]
+        assert title == "Backup restored" and f"Restored to {target}." in text
+    finally:
+        if wizard.session is not None:
+            wizard.session.close()
+
+
+def test_the_wizard_lets_go_of_its_store_lock_while_it_restores(
+    qtbot, new_store, sample_path, tmp_path, messenger
+):
+    from desktop.ui.store_lock import StoreLock
+
+    backup = _backup_of(new_store, tmp_path / "usb")
+    target = tmp_path / "laptop" / "trust.casebook"
+    target.parent.mkdir()
+    lock = StoreLock(target)
+    assert lock.take()  # as start-up holds it while the wizard runs
+    wizard = SetupWizard(target, sample_path=sample_path, store_lock=lock)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    try:
+        _restore_in_wizard(qtbot, wizard, messenger, backup)
+        assert wizard.opened_path == target and lock.held
+    finally:
+        if wizard.session is not None:
+            wizard.session.close()
+        lock.release()
