@@ -9,14 +9,14 @@ import pytest
 from icalendar import Calendar
 
 from desktop.cli import main
-from desktop.domain.ladder import SkipAuthority
-from desktop.domain.roles import Role
-from desktop.services import sanctions
 from desktop.services.cases import CaseRow
 from desktop.services.setup import SetupResult
 from tests.services.accounts import SCHOOL_USER_PASSWORD
 from tests.services.case_support import audit_details
-from tests.services.sanction_support import D, bar_notice, case_with_incidents, trust_leader
+from tests.services.sanction_support import (
+    april_bar,
+    trust_leader,
+)
 
 
 @pytest.fixture
@@ -24,18 +24,7 @@ def barred(new_store: SetupResult, store_path: Path, monkeypatch: pytest.MonkeyP
     """A bar taken in April 2026 and never reviewed: overdue on any later day."""
     leader = trust_leader(new_store, store_path)
     try:
-        case = case_with_incidents(leader)
-        sanctions.take_step(
-            leader,
-            case_id=case.id,
-            draft=bar_notice(
-                D(2026, 4, 1),
-                ends=D(2026, 6, 30),
-                deadline=D(2026, 4, 14),
-                review=D(2026, 4, 20),
-                skip=SkipAuthority("Casey Chair", Role.TRUST_LEADER, "Threats at the gate."),
-            ),
-        )
+        case, _bar = april_bar(leader)
     finally:
         leader.close()
     monkeypatch.setenv("CASEBOOK_PASSWORD", SCHOOL_USER_PASSWORD)

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from desktop.domain.ladder import SkipAuthority
 from desktop.domain.roles import Role
 from desktop.domain.sanctions import NoticeKind, Outcome
 from desktop.services.cases import CaseRow
@@ -131,3 +132,28 @@ def decision(on: dt.date, outcome: Outcome, **more: Any) -> Decision:
         reasons=more.pop("reasons", "The behaviour has been considered with the representations."),
         **more,
     )
+
+
+SKIP_TO_BAR = SkipAuthority("Casey Chair", Role.TRUST_LEADER, "Threats of violence at the gate.")
+
+
+def april_bar(session: UserSession, incidents: int = 2) -> tuple[CaseRow, int]:
+    """Dana Driver's case (Ash Primary) taken straight to a temporary bar on 1 April 2026,
+    the trust leader authorising the skip: representations by 14 April, review by 20 April,
+    ending 30 June. Returns the case and the bar's restriction id."""
+    from desktop.services.sanctions import take_step
+
+    case = case_with_incidents(session, incidents)
+    result = take_step(
+        session,
+        case_id=case.id,
+        draft=bar_notice(
+            D(2026, 4, 1),
+            ends=D(2026, 6, 30),
+            deadline=D(2026, 4, 14),
+            review=D(2026, 4, 20),
+            skip=SKIP_TO_BAR,
+        ),
+    )
+    assert result.restriction_id is not None
+    return case, result.restriction_id

@@ -22,7 +22,7 @@ from desktop.services.setup import SetupResult
 from desktop.storage.models import AuditEntry
 from tests.services.accounts import sign_in_new_user
 from tests.services.sanction_support import (
-    bar_notice,
+    april_bar,
     case_with_incidents,
     decision,
     trust_leader,
@@ -39,20 +39,8 @@ def leader(new_store: SetupResult, store_path: Path) -> UserSession:
 
 
 def _bar(session: UserSession) -> tuple[int, int]:
-    case = case_with_incidents(session, 2)
-    result = take_step(
-        session,
-        case_id=case.id,
-        draft=bar_notice(
-            D(2026, 4, 1),
-            ends=D(2026, 6, 30),
-            deadline=D(2026, 4, 14),
-            review=D(2026, 4, 20),
-            skip=SKIP,
-        ),
-    )
-    assert result.restriction_id is not None
-    return case.id, result.restriction_id
+    case, restriction_id = april_bar(session)
+    return case.id, restriction_id
 
 
 def _kinds(items: list) -> dict[DueKind, DueState]:

@@ -11,18 +11,18 @@ from PySide6.QtWidgets import QApplication, QTreeView
 
 from desktop.dates import uk_today
 from desktop.domain.due import DueKind
-from desktop.domain.ladder import SkipAuthority
-from desktop.domain.roles import Role
 from desktop.services import due, tasks
 from desktop.services.cases import CaseRow
-from desktop.services.sanctions import take_step
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.ui.calendar_agenda import ITEM_ROLE
 from desktop.ui.due_reminders import dismiss_for_today
 from desktop.ui.lifecycle_dialogs import ReviewDecisionDialog
 from desktop.ui.main_window import MainWindow
-from tests.services.sanction_support import D, bar_notice, case_with_incidents, trust_leader
+from tests.services.sanction_support import (
+    april_bar,
+    trust_leader,
+)
 from tests.ui.typing import CTRL, LEFT, press
 
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -36,19 +36,7 @@ def leader(new_store: SetupResult, store_path: Path) -> UserSession:
 @pytest.fixture
 def barred(leader: UserSession) -> CaseRow:
     """A bar noticed in April 2026, its review never recorded: overdue now."""
-    case = case_with_incidents(leader, 2)
-    take_step(
-        leader,
-        case_id=case.id,
-        draft=bar_notice(
-            D(2026, 4, 1),
-            ends=D(2026, 6, 30),
-            deadline=D(2026, 4, 14),
-            review=D(2026, 4, 20),
-            skip=SkipAuthority("Casey Chair", Role.TRUST_LEADER, "Threats at the gate."),
-        ),
-    )
-    return case
+    return april_bar(leader)[0]
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QTreeWidget, QWidget
 
-from desktop.domain.ladder import SkipAuthority
-from desktop.domain.roles import Role
-from desktop.services import sanctions
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.ui.due_reminders import DueStatusLabel, ReminderDialog, dismissed_today, remind
-from tests.services.sanction_support import D, bar_notice, case_with_incidents, trust_leader
+from tests.services.sanction_support import (
+    D,
+    april_bar,
+    trust_leader,
+)
 from tests.ui.typing import click, tick
 
 TODAY = D(2026, 4, 15)  # the day after the representations deadline
@@ -24,18 +25,7 @@ TODAY = D(2026, 4, 15)  # the day after the representations deadline
 @pytest.fixture
 def leader(new_store: SetupResult, store_path: Path) -> UserSession:
     session = trust_leader(new_store, store_path)
-    case = case_with_incidents(session)
-    sanctions.take_step(
-        session,
-        case_id=case.id,
-        draft=bar_notice(
-            D(2026, 4, 1),
-            ends=D(2026, 6, 30),
-            deadline=D(2026, 4, 14),
-            review=D(2026, 4, 20),
-            skip=SkipAuthority("Casey Chair", Role.TRUST_LEADER, "Threats at the gate."),
-        ),
-    )
+    april_bar(session)
     return session
 
 
