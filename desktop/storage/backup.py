@@ -7,20 +7,27 @@ Casebook are doing. The copy is merged, checked (every page's seal and SQLite's 
 check) and packed outside the lock, so writers wait only for a local file copy. The
 backup file (`desktop.storage.backup_file`) is written beside its final name, flushed to
 disk and renamed into place: a half-written backup never carries a backup's name.
+
+A backup cut short (the computer switched off, Casebook killed) leaves its private folder
+beside the store and perhaps a half-written `.partial` file in the backup folder. The
+folder notes the file's name, and is locked while its backup runs; the next backup of the
+store removes every such folder no running backup holds, and the file it names.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import logging
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +35,7 @@ import sqlcipher3
 
 from desktop import __version__
 from desktop.dates import UK, utc_now
-from desktop.errors import CasebookError, NotPermitted, StoreDamaged
+from desktop.errors import CasebookError, NotPermitted, StoreBusy, StoreDamaged
 from desktop.storage.backup_file import (
     DATABASE,
     FRONT_DESK,
@@ -43,7 +50,7 @@ from desktop.storage.backup_file import (
     peek_backup,
 )
 from desktop.storage.engine import key_pragma
-from desktop.storage.filelock import held
+from desktop.storage.filelock import exclusive, held
 from desktop.storage.filestore import EncryptedFileStore, lock_path_for
 from desktop.storage.frontdesk import front_desk_path_for
 from desktop.storage.keyvault import keys_path_for
@@ -55,6 +62,10 @@ log = logging.getLogger(__name__)
 NAME_PATTERN = re.compile(
     r"(?P<store>.+) backup \d{4}-\d{2}-\d{2} \d{4}(?: \((?P<number>\d{1,3})\))?" + re.escape(SUFFIX)
 )
+# In a snapshot's folder: a file locked while its backup runs, and the backup file's name.
+OWNER_LOCK = "running.lock"
+PARTIAL_NOTE = "partial-name"
+PARTIAL_PATTERN = re.compile(r"\.casebook-backup-[0-9a-f]{16}\.partial")
 NOT_SOUND = (
     "The case store fails its own check, so no backup was made and your earlier backups "
     "were kept. Ask your IT support, and keep those backups safe."
@@ -72,8 +83,10 @@ class Snapshot:
     front_desk: bytes | None
     store_name: str
     db_keys: tuple[bytes, ...]  # the database key, and the previous one mid re-key
+    running: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
 
     def discard(self) -> None:
+        self.running.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -90,8 +103,11 @@ def take_snapshot(store: Store) -> Snapshot:
     if not held(lock_path_for(store.path)):
         raise RuntimeError("take a snapshot inside the store's write transaction")
     keys = store.keys
+    discard_abandoned(store.path)
     folder = Path(tempfile.mkdtemp(prefix=f".{store.path.name}.backup-", dir=store.path.parent))
+    running = contextlib.ExitStack()
     try:
+        running.enter_context(exclusive(folder / OWNER_LOCK, wait=0))
         database = folder / store.path.name
         shutil.copyfile(store.path, database)
         wal = Path(f"{store.path}-wal")
@@ -105,10 +121,38 @@ def take_snapshot(store: Store) -> Snapshot:
             front_desk=front_desk.read_bytes() if front_desk.exists() else None,
             store_name=store.path.name,
             db_keys=tuple(k for k in (keys.cases, keys.cases_previous) if k),
+            running=running,
         )
     except BaseException:
+        running.close()
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+def discard_abandoned(store_path: Path) -> None:
+    """Remove what backups cut short left: each snapshot folder beside the store that no
+    running backup holds locked, and the half-written backup file it names.
+
+    Called under the store's write lock, where snapshot folders are made and locked, so a
+    folder found unlocked here is never one a backup is just starting.
+    """
+    pattern = f".{glob.escape(store_path.name)}.backup-*"
+    for folder in store_path.parent.glob(pattern):
+        if folder.is_symlink() or not folder.is_dir() or held(folder / OWNER_LOCK):
+            continue  # held: this thread's own backup, still running
+        try:
+            with exclusive(folder / OWNER_LOCK, wait=0):
+                pass
+        except StoreBusy:
+            continue  # a backup running, in this copy of Casebook or another
+        except OSError:
+            log.warning("backup.leftover_unreadable", exc_info=True)
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            partial = Path((folder / PARTIAL_NOTE).read_text(encoding="utf-8"))
+            if PARTIAL_PATTERN.fullmatch(partial.name):
+                partial.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- checking a copy -----------------------------------------------------------------------------
@@ -222,8 +266,12 @@ def write_backup(
     if snapshot.front_desk is not None:
         parts[FRONT_DESK] = digest(snapshot.front_desk)
     facts = replace(facts, parts=parts)
-    fd, name = tempfile.mkstemp(prefix=".casebook-backup-", suffix=".partial", dir=folder)
-    temporary = Path(name)
+    # Named in the snapshot's folder before it exists, so a backup cut short at any moment
+    # leaves no file the next backup cannot find.
+    temporary = folder / f".casebook-backup-{secrets.token_hex(8)}.partial"
+    (snapshot.folder / PARTIAL_NOTE).write_text(str(temporary.absolute()), encoding="utf-8")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(temporary, flags, 0o600)
     try:
         with os.fdopen(fd, "wb") as raw:
             with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:

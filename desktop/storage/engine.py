@@ -121,6 +121,22 @@ def probe(engine: Engine) -> None:
         raise StoreDamaged() from None
 
 
+def fold_in_log(engine: Engine) -> None:
+    """Copy what the write-ahead log holds into the file, without waiting for any reader.
+
+    After a re-key cut short between `PRAGMA rekey` and its checkpoint, the log holds every
+    page under the new key and the file still has them under the old one: readable through
+    the log, but the file's own pages fail their seal check until they are copied over.
+    """
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        cursor.close()
+    finally:
+        raw.close()
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

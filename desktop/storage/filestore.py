@@ -34,6 +34,7 @@ from desktop.storage.atomic import discard_leftovers, write_atomically
 from desktop.storage.engine import (
     SQLITE_HEADER,
     WRITE_OPTION,
+    fold_in_log,
     make_engine,
     probe,
     session_factory,
@@ -67,6 +68,7 @@ DAMAGED = (
 # Session info keys a write transaction uses to pass work to the store's commit.
 KEYFILE_INFO = "casebook_keyfile"
 FRONT_DESK_INFO = "casebook_front_desk"
+OWN_SLOT_INFO = "casebook_own_slot"  # this session's own slot, resealed to a new password
 
 
 def lock_path_for(path: Path) -> Path:
@@ -77,7 +79,14 @@ class EncryptedFileStore(Store):
     """A SQLCipher database file opened with a key from its `.keys` file."""
 
     def __init__(
-        self, *, path: Path, opened: Opened, keyfile: KeyFile, engine: Engine, is_sample: bool
+        self,
+        *,
+        path: Path,
+        opened: Opened,
+        keyfile: KeyFile,
+        engine: Engine,
+        is_sample: bool,
+        file_key: bytes | None = None,
     ) -> None:
         identity = StoreIdentity(keyfile.store_id, str(path), is_sample)
         super().__init__(engine, session_factory(engine), identity)
@@ -85,6 +94,9 @@ class EncryptedFileStore(Store):
         self._keys_path = keys_path_for(path)
         self._lock_path = lock_path_for(path)
         self._opened: Opened | None = opened
+        # The key the file is encrypted with: the slot's database key or, after a re-key cut
+        # short before `PRAGMA rekey` ran, the previous one the slot still holds.
+        self._file_key = file_key or opened.keys.cases
         self._epoch = keyfile.epoch
         self._keys_seen: tuple[int, int, int] | None = None
         self._integrity = keyfile.verify(opened.keys)
@@ -99,9 +111,9 @@ class EncryptedFileStore(Store):
 
     @property
     def key(self) -> bytes:
-        """The database key while open (empty once closed): for storage tools and tests only;
-        services never need it."""
-        return self._opened.keys.cases or b"" if self._opened else b""
+        """The key the database file is encrypted with while open (empty once closed): for
+        storage tools and tests only; services never need it."""
+        return self._file_key or b"" if self._opened else b""
 
     def _forget_key(self) -> None:
         self._opened = None
@@ -181,16 +193,23 @@ class EncryptedFileStore(Store):
         if content is None:  # a re-key with no new list: the current one, under the new key
             content = frontdesk.read_list(path, self.keys.front_desk, keyfile.store_id) or {}
         old = path.read_bytes() if path.exists() else None
-        write_atomically(path, frontdesk.encode(keys.front_desk, keyfile.store_id, content))
+        previous = self.keys.front_desk if rekey else None  # the key file may not follow
+        encoded = frontdesk.encode(keys.front_desk, keyfile.store_id, content, previous=previous)
+        write_atomically(path, encoded)
         written.append((path, old))
 
     def _after_commit(self, db: Session, keyfile: KeyFile) -> None:
+        own_slot = db.info.get(OWN_SLOT_INFO)
+        if own_slot is not None:
+            self._opened = own_slot  # a later re-key re-opens the slot with its new key pair
         rekey = db.info.get(rekeying.PLAN_INFO)
         if rekey is not None:
             # Still under the write lock: re-key the file, then drop the old key's copies.
             self.engine.dispose()
             rekeying.apply(self.path, keyfile, rekey)
             self._switch_to(rekey.final_opened(keyfile), keyfile)
+            path = frontdesk.front_desk_path_for(self.path)
+            frontdesk.drop_previous_key(path, self.keys.front_desk, keyfile.store_id)
         head = db.info.get(AUDIT_HEAD_INFO)
         if head is not None:
             try:
@@ -256,17 +275,19 @@ class EncryptedFileStore(Store):
         if opened.keys.cases is None:
             self.close()
             raise SessionEnded()
-        engine = make_engine(self.path, opened.keys.cases)
+        file_key = opened.keys.cases
+        engine = make_engine(self.path, file_key)
         try:
             probe(engine)
         except StoreDamaged:
             if opened.keys.cases_previous is None:
                 raise
             # Another copy is part-way through a re-key: the file still has the old key.
-            engine = make_engine(self.path, opened.keys.cases_previous)
+            file_key = opened.keys.cases_previous
+            engine = make_engine(self.path, file_key)
             probe(engine)
         self.engine, self.sessions = engine, session_factory(engine)
-        self._opened, self._epoch = opened, keyfile.epoch
+        self._opened, self._epoch, self._file_key = opened, keyfile.epoch, file_key
         self._slot_names = _slot_names(keyfile)
 
     # -- the ways in --------------------------------------------------------------------------
@@ -295,7 +316,7 @@ class EncryptedFileStore(Store):
             if keys.audit is None:
                 raise NotPermitted("Only an administrator can set another account's password.")
             keys = keys.for_account(signer_id, grants)
-        self._keyfile(db).set_password(username, password, keys)
+        self._replacing_own_slot(db, self._keyfile(db).set_password(username, password, keys))
 
     def change_own_password(self, db: Session, username: str, current: str, new: str) -> None:
         keyfile = self._keyfile(db)
@@ -303,7 +324,12 @@ class EncryptedFileStore(Store):
             keyfile.open_with_password(username, current)
         except WrongPassword:
             raise WrongPassword("Your current password is not right.") from None
-        keyfile.set_password(username, new, self.keys)
+        self._replacing_own_slot(db, keyfile.set_password(username, new, self.keys))
+
+    def _replacing_own_slot(self, db: Session, opened: Opened) -> None:
+        """Keep the new key pair of this session's own slot, to take up once committed."""
+        if self._opened is not None and opened.slot_id == self._opened.slot_id:
+            db.info[OWN_SLOT_INFO] = opened
 
     def remove_ways_in(self, db: Session, signer_id: str) -> None:
         self._keyfile(db).remove_signer(signer_id)
@@ -312,7 +338,7 @@ class EncryptedFileStore(Store):
         if self.keys.audit is None or self.keys.cases is None:
             raise NotPermitted("Only an administrator can change the store's key.")
         assert self._opened is not None
-        db.info[rekeying.PLAN_INFO] = rekeying.plan(self._opened, grants)
+        db.info[rekeying.PLAN_INFO] = rekeying.plan(self._opened, grants, current=self._file_key)
 
     def add_device(self, db: Session, keep: Callable[[str, bytes], None]) -> None:
         slot_id, secret = self._keyfile(db).add_device(self.keys)
@@ -456,9 +482,12 @@ def open_store(path: Path, opened: Opened, keyfile: KeyFile) -> EncryptedFileSto
     except StoreDamaged:
         if opened.keys.cases_previous is None:
             raise StoreDamaged(DAMAGED.format(name=path.name)) from None
-        engine = make_engine(path, opened.keys.cases_previous)  # a re-key cut short
+        key = opened.keys.cases_previous  # a re-key cut short
+        engine = make_engine(path, key)
         probe(engine)
     try:
+        if opened.keys.cases_previous is not None:  # a re-key was under way
+            fold_in_log(engine)
         upgrade_schema(engine)
         with session_factory(engine)() as db:
             store_id = db.get(StoreMeta, STORE_ID_KEY)
@@ -472,7 +501,12 @@ def open_store(path: Path, opened: Opened, keyfile: KeyFile) -> EncryptedFileSto
         engine.dispose()
         raise
     return EncryptedFileStore(
-        path=path, opened=opened, keyfile=keyfile, engine=engine, is_sample=is_sample
+        path=path,
+        opened=opened,
+        keyfile=keyfile,
+        engine=engine,
+        is_sample=is_sample,
+        file_key=key,
     )
 
 

@@ -5,11 +5,17 @@ barred or under a communication plan, from which schools, until when, and whom t
 contact) is kept in `<store>.frontdesk`, encrypted with the front-desk key that every
 slot opens. Writers re-publish it in step with each transaction that changes a
 restriction; the list holds nothing else about a case.
+
+While the store is re-keyed the list is sealed for the old front-desk key as well as the
+new one, since the list and the key file are written one after the other: a crash between
+the two leaves a list that the key file on disk opens. The old key's copy is dropped once
+the re-key is done.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +23,11 @@ from cryptography.exceptions import InvalidTag
 
 from desktop.errors import SessionEnded, StoreDamaged, WrongPassword
 from desktop.storage import keycrypto as kc
+from desktop.storage.atomic import write_atomically
 from desktop.storage.keyvault import KeyFile, Opened, keys_path_for
 from desktop.storage.store import FrontDeskAccess
+
+log = logging.getLogger(__name__)
 
 FORMAT = "casebook-front-desk"
 
@@ -31,10 +40,29 @@ def _aad(store_id: str) -> bytes:
     return kc.canonical([FORMAT, store_id])
 
 
-def encode(key: bytes, store_id: str, content: dict[str, Any]) -> bytes:
-    """The file's bytes for `content` (JSON-able), sealed with the front-desk key."""
-    box = kc.encrypt(key, json.dumps(content, sort_keys=True).encode("utf-8"), _aad(store_id))
-    return json.dumps({"format": FORMAT, "box": box}).encode("ascii")
+def encode(
+    key: bytes, store_id: str, content: dict[str, Any], *, previous: bytes | None = None
+) -> bytes:
+    """The file's bytes for `content` (JSON-able), sealed with the front-desk key (and with
+    the `previous` one too, mid re-key)."""
+    payload = json.dumps(content, sort_keys=True).encode("utf-8")
+    data = {"format": FORMAT, "box": kc.encrypt(key, payload, _aad(store_id))}
+    if previous is not None:
+        data["previous_box"] = kc.encrypt(previous, payload, _aad(store_id))
+    return json.dumps(data).encode("ascii")
+
+
+def drop_previous_key(path: Path, key: bytes, store_id: str) -> None:
+    """Once a re-key is done: the list again, sealed with the new front-desk key only.
+
+    The re-key has committed by then, so a failure is logged, not raised: the old key's
+    copy then goes at the list's next publish."""
+    try:
+        content = read_list(path, key, store_id)
+        if content is not None:
+            write_atomically(path, encode(key, store_id, content))
+    except (OSError, StoreDamaged):
+        log.warning("could not drop the old key's copy of the front-desk list", exc_info=True)
 
 
 def read_list(path: Path, key: bytes, store_id: str) -> dict[str, Any] | None:
@@ -47,7 +75,13 @@ def read_list(path: Path, key: bytes, store_id: str) -> dict[str, Any] | None:
         data = json.loads(raw)
         if data.get("format") != FORMAT:
             raise ValueError("not a front-desk list")
-        content = json.loads(kc.decrypt(key, data["box"], _aad(store_id)))
+        try:
+            sealed = kc.decrypt(key, data["box"], _aad(store_id))
+        except InvalidTag:
+            if "previous_box" not in data:
+                raise
+            sealed = kc.decrypt(key, data["previous_box"], _aad(store_id))
+        content = json.loads(sealed)
         if not isinstance(content, dict):
             raise ValueError("bad content")
         return content

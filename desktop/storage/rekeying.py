@@ -34,6 +34,10 @@ PLAN_INFO = "casebook_rekey"
 class RekeyPlan:
     writer: Opened  # the administrator's own way in, to re-open it afterwards
     grants: Mapping[str, Sequence[str]]  # signer id -> what each remaining account opens
+    # The key the file is encrypted with now. Usually the writer's database key; after a
+    # re-key cut short before it ran, the previous key its slot still holds. The slots keep
+    # this one beside the new key until the file is re-keyed, so none is ever lost.
+    current: bytes
     new_cases: bytes = field(default_factory=new_key)
     new_front_desk: bytes = field(default_factory=new_key)
     seconds: float = 0.0  # how long `PRAGMA rekey` took
@@ -41,12 +45,11 @@ class RekeyPlan:
     @property
     def base(self) -> Keys:
         """Everything, under the new keys, with the old database key kept beside them."""
-        old = self.writer.keys
         return Keys(
             front_desk=self.new_front_desk,
             cases=self.new_cases,
-            audit=old.audit,
-            cases_previous=old.cases,
+            audit=self.writer.keys.audit,
+            cases_previous=self.current,
         )
 
     @property
@@ -60,10 +63,16 @@ class RekeyPlan:
         return keyfile.reopen(self.writer)
 
 
-def plan(writer: Opened, grants: Mapping[str, Sequence[str]]) -> RekeyPlan:
+def plan(
+    writer: Opened, grants: Mapping[str, Sequence[str]], *, current: bytes | None = None
+) -> RekeyPlan:
+    """`current`: the key the file is encrypted with, when it is not the writer's own."""
     if writer.keys.signer_id not in grants:
         raise ValueError("the administrator re-keying the store must keep a way in")
-    return RekeyPlan(writer, dict(grants))
+    current = current or writer.keys.cases
+    if current is None:
+        raise ValueError("only a holder of the database key can re-key the store")
+    return RekeyPlan(writer, dict(grants), current)
 
 
 def _reseal_all(keyfile: KeyFile, base: Keys, grants: Mapping[str, Sequence[str]]) -> None:
@@ -86,8 +95,7 @@ def stage(keyfile: KeyFile, rekey: RekeyPlan, current: Keys) -> None:
 
 def apply(path: Path, keyfile: KeyFile, rekey: RekeyPlan) -> None:
     """After commit: re-encrypt the file, then forget the old key everywhere."""
-    old = rekey.writer.keys.cases
-    assert old is not None
+    old = rekey.current
     started = time.monotonic()
     conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from desktop.errors import WrongPassword
-from desktop.services import auth
+from desktop.services import auth, users
 from desktop.services.setup import SetupResult
 from desktop.storage.filestore import EncryptedFileStore
 from desktop.storage.keyvault import KeyFile, keys_path_for
@@ -62,6 +62,28 @@ def test_a_slot_change_is_undone_when_its_transaction_fails(
         raise RuntimeError("the transaction fails after the slot was changed")
     assert keys_path_for(store_path).read_bytes() == before
     auth.sign_in(store_path, username="admin", password=ADMIN_PASSWORD).close()
+
+
+def test_after_changing_its_own_password_a_session_can_re_key_the_store(
+    store_path, new_store: SetupResult
+) -> None:
+    """A re-key re-opens the writer's own slot with the key pair it signed in with: after a
+    password change that must be the new password's, or the re-key fails once committed."""
+    session = new_store.session
+    auth.change_password(
+        session, current_password=ADMIN_PASSWORD, new_password="a changed long password"
+    )
+    users.add_user(
+        session,
+        username="ursula",
+        full_name="Ursula",
+        role="headteacher",
+        school_ids=[1],
+        password="password of ursula",
+    )
+    users.remove_user(session, username="ursula")  # re-keys the store
+    assert [u.username for u in users.list_users(session)] == ["admin", "ursula"]
+    auth.sign_in(store_path, username="admin", password="a changed long password").close()
 
 
 def test_a_device_way_in_is_not_kept_when_the_device_refuses_it(
