@@ -403,6 +403,50 @@ def letters_and_calendar(store: Path, main_window, state, out: Path) -> None:  #
     session.close()
 
 
+def backups_and_lock(store: Path, folder: Path, main_window, state, out: Path) -> None:  # noqa: ANN001
+    """Back up now (after a backup), Restore showing what a backup holds, and the lock
+    screen over a case window (which the lock closes)."""
+    from desktop.services import backups
+    from desktop.ui.backup_dialogs import BackupDialog, BackupSettings
+    from desktop.ui.operations import settle
+    from desktop.ui.restore_dialog import RestoreDialog
+
+    session = main_window.session
+    kept = folder / "backups"
+    kept.mkdir()
+    BackupSettings.of(state, session).set_folder(kept)
+    dialog = BackupDialog(session, state, parent=main_window)
+    dialog.show()
+    dialog.back_up()
+    ticking = QTimer()
+    ticking.start(50)
+    wait_for(ticking.timeout, lambda: dialog.made is not None, 30_000)
+    save(dialog, out, "backup_1_back_up_now")
+    dialog.close()
+
+    made = sorted(kept.iterdir())[-1]
+    restore = RestoreDialog(folder / "elsewhere.casebook", parent=main_window)
+    restore.show()
+    restore._show_facts(made, backups.inspect_backup(made))
+    save(restore, out, "backup_2_restore")
+    restore.close()
+
+    case_window = main_window.windows.open_case(session, main_window.model.case_at(0).id)
+    case_window.resize(1000, 700)
+    ticking = QTimer()
+    ticking.start(50)
+    wait_for(ticking.timeout, lambda: case_window.header is not None)
+    settle(session)
+    main_window.lock()  # the case window closes; only the lock screen is left
+    from desktop.ui.signin_dialog import SignInDialog
+
+    lock = main_window.findChild(SignInDialog, "lockDialog")
+    save(main_window, out, "lock_over_case_window")
+    if lock is not None:
+        save(lock, out, "lock_screen_after_case_window")
+        lock.reject()
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -472,6 +516,7 @@ def main(out: Path) -> int:
         help_dialog.resize(760, 620)
         save(help_dialog, out, "help")
         help_dialog.close()
+        backups_and_lock(store, folder, window, state, out)  # last: it locks the window
         window.close()
         session.close()
         del closed_window

@@ -42,6 +42,10 @@ EXPECTED = {
     "letters_2_letter_viewer",
     "letters_3_print_queue",
     "calendar",
+    "settings_3_peopleAccessPage",
+    "backup_1_back_up_now",
+    "backup_2_restore",
+    "lock_over_case_window",
 }
 
 
