@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from PySide6.QtGui import QImage
@@ -17,8 +18,8 @@ EXPECTED = {
     "main_window",
     "main_window_locked",
     "lock_screen",
-    "settings_1_trustPage",
-    "settings_4_procedurePage",
+    "settings_trustPage",
+    "settings_procedurePage",
     "procedure_editor_error",
     "help",
     "sanctions_1_choose",
@@ -42,7 +43,7 @@ EXPECTED = {
     "letters_2_letter_viewer",
     "letters_3_print_queue",
     "calendar",
-    "settings_3_peopleAccessPage",
+    "settings_peopleAccessPage",
     "backup_1_back_up_now",
     "backup_2_restore",
     "lock_over_case_window",
@@ -57,7 +58,8 @@ def test_screenshots_script_renders_every_window(qapp, tmp_path: Path) -> None:
 
     assert module.main(tmp_path) == 0
 
-    written = {p.stem for p in tmp_path.glob("*.png")}
+    # Settings pages are numbered in their order, which grows as pages are added.
+    written = {re.sub(r"^settings_\d+_", "settings_", p.stem) for p in tmp_path.glob("*.png")}
     assert written >= EXPECTED
     main_window = QImage(str(tmp_path / "main_window.png"))
     assert main_window.width() >= 1000 and main_window.height() >= 600
