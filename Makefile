@@ -12,7 +12,7 @@ X11_LIBS := libxcb-cursor.so.0 libxkbcommon-x11.so.0 libxcb-icccm.so.4 libxcb-ke
 X11_DEBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1 libx11-xcb1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint typecheck format screenshots bench bundle installer clean system-libs x11-libs
+.PHONY: help setup run test test-fast lint typecheck format audit screenshots bench bundle installer clean system-libs x11-libs
 
 help: ## Show this list
 	@echo "Casebook make targets:"
@@ -67,6 +67,18 @@ typecheck: setup ## Check types with mypy
 format: setup ## Reformat the code with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# bandit's findings one a line; both tools run, and either one's finding fails the target.
+BANDIT_LINE := '  {relpath}:{line}: {test_id} {msg} ({severity} severity, {confidence} confidence)'
+
+audit: setup ## Look for security problems: bandit over the code, pip-audit over the packages
+	@status=0; \
+	echo "bandit over desktop/ and reports/ (skips and why: [tool.bandit] in pyproject.toml):"; \
+	if $(VENV)/bin/bandit -c pyproject.toml -q -r desktop reports -f custom --msg-template $(BANDIT_LINE); \
+	then echo "  no issues found"; else status=1; fi; \
+	echo "pip-audit over the packages installed in $(VENV):"; \
+	$(PY) scripts/audit_dependencies.py $(PIP_AUDIT_ARGS) || status=1; \
+	exit $$status
 
 screenshots: setup ## Render the main windows over sample data to screenshots/*.png
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/screenshots.py screenshots

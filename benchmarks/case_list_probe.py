@@ -10,9 +10,11 @@ object on stdout.
 times the case list's own reload (what the window does once its typing pause has passed:
 `CaseTableModel.set_filters`, the count and first page fetched off the UI thread, the rows
 shown) and, straight after, the same query written by hand and run directly through
-`sqlcipher3` on a second connection to the same file: the FTS5 trigram match (or, for one
-or two letters, the LIKE scan the app falls back to), the count, the first 100 rows newest
-first and their schools. Milliseconds per keystroke, both lists in typing order.
+`sqlcipher3` on a second connection to the same file, the queries the app runs: the count
+up to 1,001 (FTS5 trigram MATCH, or for one or two letters a LIKE over the index's copy of
+the text), the newest-recorded matches and any case opened later than the page's oldest,
+the first 100 rows newest first and their schools (not the Next due column's items, as
+before). Milliseconds per keystroke, both lists in typing order.
 
 `memory` shows every case (no status filter), scrolls the table from the first row to the
 last (every page fetched) and back, then reports the process's peak resident memory.
@@ -39,16 +41,39 @@ from benchmarks.qt_wait import wait_for, wait_until  # noqa: E402
 WORDS = ("thompson", "rebecca", "mith", "CB-2025-01")
 ROUNDS = 3
 PAGE_ROWS = 100
+COUNT_CAP = 1000  # desktop.services.cases.COUNT_CAP
+REACH = 200  # the newest-recorded matches read for a first page (storage.search)
+CHECK_LATER_MAX = 200
 
-# Which cases match: the trigram index (3 letters or more), else the LIKE scan; as
-# desktop/storage/search.py builds them.
-MATCHED = "c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)"
-LIKED = "casefold(c.reference || ' ' || p.given_name || ' ' || p.family_name) LIKE ? ESCAPE '\\'"
-COUNT = "SELECT count(*) FROM cases c JOIN persons p ON p.id = c.subject_id WHERE {where}"
+# Which cases match, as desktop/storage/search.py builds it: the trigram index for three
+# letters or more, else the index's own copy of the text (its shadow table), read with
+# SQLite's LIKE and `casefold` only for text beyond ASCII. `{id}` is the row's case id.
+MATCHED = ("case_search", "case_search.rowid", "case_search.case_search MATCH ?1")
+ONE_TEXT = (
+    "({col} LIKE ?1 ESCAPE '\\' OR length(CAST({col} AS BLOB)) != length({col}) "
+    "AND casefold({col}) LIKE ?1 ESCAPE '\\')"
+)
+LIKED = (
+    "case_search_content",
+    "case_search_content.id",
+    " OR ".join(ONE_TEXT.format(col=f"case_search_content.{c}") for c in ("c0", "c1")),
+)
+COUNT = "SELECT count(*) FROM (SELECT {id} FROM {source} WHERE {where} LIMIT ?2)"
+# The matches recorded last, read from the index newest first; `+ 0` keeps SQLite from
+# looking the index up case by case.
+NEWEST_RECORDED = (
+    "SELECT cases.id, cases.opened_on FROM {source} JOIN cases ON cases.id = {id} + 0 "
+    "WHERE {where} ORDER BY {id} DESC LIMIT ?2"
+)
+# Cases recorded before those but opened after the page's oldest: checked too.
+OPENED_LATER = "SELECT id FROM cases WHERE opened_on > ?1 AND id + 0 < ?2 LIMIT ?3"
+LATER_MATCHES = (
+    "SELECT cases.opened_on, cases.id FROM {source} JOIN cases ON cases.id = {id} + 0 "
+    "WHERE ({where}) AND {id} >= ?2 AND {id} < ?3 AND cases.id + 0 IN ({marks})"
+)
 PAGE = (
     "SELECT c.id, c.reference, p.given_name, p.family_name, c.status, c.stage, c.opened_on "
-    "FROM cases c JOIN persons p ON p.id = c.subject_id WHERE {where} "
-    "ORDER BY c.opened_on DESC, c.id DESC LIMIT 100"
+    "FROM cases c JOIN persons p ON p.id = c.subject_id WHERE c.id IN ({marks})"
 )
 SCHOOLS = (
     "SELECT cs.case_id, s.name FROM case_schools cs JOIN schools s ON s.id = cs.school_id "
@@ -69,24 +94,50 @@ def direct_connection(store: Path, key: bytes):
     return conn
 
 
-def direct_search(conn, text: str) -> int:
-    """The list's count and first page for `text`, by hand: returns how many matched."""
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def direct_search(conn, text: str) -> tuple[int, bool, list[int]]:
+    """The list's count and first page for one typed word, by hand, as the app reads them:
+    the count up to COUNT_CAP + 1; the newest-recorded REACH matches (all of them when the
+    count was finished) and any case opened later than the page's oldest but recorded
+    before them; the page's rows and their schools.
+    Returns the count as the list shows it (number, exact) and the page's case ids."""
     if len(text) >= 3:
-        where, argument = MATCHED, '"' + text.replace('"', '""') + '"'
+        (source, row_id, where), argument = MATCHED, '"' + text.replace('"', '""') + '"'
     else:
         escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where, argument = LIKED, f"%{escaped}%"
+        (source, row_id, where), argument = LIKED, f"%{escaped}%"
+    parts = {"source": source, "id": row_id, "where": where}
     conn.execute("BEGIN")
     try:
-        total = conn.execute(COUNT.format(where=where), (argument,)).fetchone()[0]
-        rows = conn.execute(PAGE.format(where=where), (argument,)).fetchall()
-        case_ids = [row[0] for row in rows]
-        if case_ids:
-            marks = ", ".join("?" for _ in case_ids)
-            conn.execute(SCHOOLS.format(marks=marks), case_ids).fetchall()
+        counted = conn.execute(COUNT.format(**parts), (argument, COUNT_CAP + 1)).fetchone()[0]
+        if not counted:
+            return 0, True, []
+        # Counted out (no more than the cap): every match is read and sorted.
+        reach = max(REACH, counted + 1) if counted <= COUNT_CAP else REACH
+        seen = conn.execute(NEWEST_RECORDED.format(**parts), (argument, reach)).fetchall()
+        candidates = [(opened, case_id) for case_id, opened in seen]
+        if len(seen) == reach:
+            candidates.sort(reverse=True)
+            oldest_id, page_from = seen[-1][0], candidates[PAGE_ROWS - 1][0]
+            later = [
+                r[0]
+                for r in conn.execute(OPENED_LATER, (page_from, oldest_id, CHECK_LATER_MAX + 1))
+            ]
+            if len(later) > CHECK_LATER_MAX:
+                raise SystemExit(f"{text!r}: the app would sort every match here")
+            if later:
+                query = LATER_MATCHES.format(**parts, marks=_marks(later))
+                candidates += conn.execute(query, (argument, min(later), oldest_id, *later))
+        candidates.sort(reverse=True)
+        case_ids = [case_id for _, case_id in candidates[:PAGE_ROWS]]
+        conn.execute(PAGE.format(marks=_marks(case_ids)), case_ids).fetchall()
+        conn.execute(SCHOOLS.format(marks=_marks(case_ids)), case_ids).fetchall()
     finally:
         conn.execute("COMMIT")
-    return total
+    return min(counted, COUNT_CAP), counted <= COUNT_CAP, case_ids
 
 
 def open_window(store: Path, password: str):
@@ -125,14 +176,17 @@ def search(store: Path, password: str) -> dict[str, object]:
                 app.processEvents()  # the rows painted
                 app_seconds = time.perf_counter() - started
                 started = time.perf_counter()
-                found = direct_search(conn, text)
+                found, exact, page = direct_search(conn, text)
                 direct_seconds = time.perf_counter() - started
-                if found != model.total:
-                    raise SystemExit(f"{text!r}: the list found {model.total}, SQL {found}")
+                if (found, exact) != (model.total, model.total_exact):
+                    shown = (model.total, model.total_exact)
+                    raise SystemExit(f"{text!r}: the list found {shown}, SQL {(found, exact)}")
+                if page != [model.case_at(i).id for i in range(model.rowCount())]:
+                    raise SystemExit(f"{text!r}: the list and the SQL show different cases")
                 if number:
                     app_ms.append(app_seconds * 1000)
                     direct_ms.append(direct_seconds * 1000)
-                    matches[text] = found
+                    matches[text] = found if exact else -found  # -1000: more than 1,000
     conn.close()
     window.close()
     return {"app_ms": app_ms, "direct_ms": direct_ms, "matches": matches}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -17,14 +16,17 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
 import desktop
-from desktop import paths
+from desktop import logfiles, paths
 from desktop.diagnostics import describe_exception
+from desktop.errors import CasebookError, DatabaseDamaged, StoreDamaged, StoreMissing
 
 if TYPE_CHECKING:
     from desktop.ui.check_window import CheckWindow
+    from desktop.ui.damaged_store_dialog import DamagedStoreDialog
     from desktop.ui.main_window import MainWindow
     from desktop.ui.setup_wizard import SetupWizard
     from desktop.ui.signin_dialog import SignInDialog
+    from desktop.ui.store_lock import StoreLock
 
 log = logging.getLogger("casebook")
 
@@ -34,7 +36,7 @@ NO_DISPLAY_MESSAGE = (
     "On a server or over SSH, use a virtual screen: xvfb-run -a casebook\n"
     "The command line works without a display: casebook --help"
 )
-LOG_NAME = "casebook.log"
+LOG_NAME = logfiles.WINDOW_LOG
 _handler: logging.Handler | None = None
 
 
@@ -63,10 +65,7 @@ def setup_logging() -> Path | None:
     file_path = paths.log_dir() / LOG_NAME
     path: Path | None = file_path
     try:
-        file_path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            file_path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler: logging.Handler = logfiles.rotating_handler(file_path)
     except OSError:
         handler, path = logging.StreamHandler(sys.stderr), None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -196,14 +195,20 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
     if not lock.claim():
         log.info("startup.store_in_use")
         return None
-    # A database without its key file still goes to sign-in, which explains what is missing;
-    # only a folder with no database at all is a first run.
-    dialog: SignInDialog | SetupWizard
+    # Only a folder with no database at all is a first run. A database that is foreign, cut
+    # short or without a sound key file beside it is said so at once, with the way forward
+    # (restoring a backup), instead of asking for a password that cannot help; the setup
+    # wizard never runs there, so no new key file is ever made beside it.
+    dialog: SignInDialog | SetupWizard | DamagedStoreDialog
     wizard: SetupWizard | None = None
     if store_path.exists():
-        from desktop.ui.signin_dialog import SignInDialog
+        problem = store_problem(store_path)
+        if problem is not None:
+            dialog = _damaged_store_dialog(store_path, problem, lock)
+        else:
+            from desktop.ui.signin_dialog import SignInDialog
 
-        dialog = SignInDialog(store_path)
+            dialog = SignInDialog(store_path, offer_restore=True)
     else:
         from desktop.ui.setup_wizard import SetupWizard
 
@@ -211,7 +216,16 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
             store_path, sample_path=paths.sample_store_path(), store_lock=lock
         )
     preload("desktop.ui.main_window")
-    session = dialog.session if dialog.exec() == QDialog.DialogCode.Accepted else None
+    result = dialog.exec()
+    from desktop.ui.damaged_store_dialog import RESTORE_WANTED
+
+    if result == RESTORE_WANTED:  # the sign-in found damage only the password could show
+        # The sign-in dialog keeps what it refused with as `refusal` when it finishes so.
+        refused = getattr(dialog, "refusal", None) or DatabaseDamaged(store_path.name)
+        dialog.deleteLater()
+        dialog = _damaged_store_dialog(store_path, refused, lock)
+        result = dialog.exec()
+    session = dialog.session if result == QDialog.DialogCode.Accepted else None
     if session is None:
         lock.release()
         log.info("startup.cancelled")
@@ -247,6 +261,29 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
 
         Messenger.warn(window, "The key file was changed outside Casebook", notice)
     return window
+
+
+def store_problem(store_path: Path) -> CasebookError | None:
+    """Why the store cannot be opened, as far as can be told without a password: a typed
+    error the damaged-store dialog explains, or None (sign-in finds the rest). Reads only."""
+    from desktop.services.store_files import check_store_files
+
+    try:
+        check_store_files(store_path)
+    except (StoreDamaged, StoreMissing) as exc:
+        log.warning("startup.store_unusable: %s", type(exc).__name__)
+        return exc
+    except OSError as exc:  # the sign-in dialog says what the disk said
+        log.warning("startup.store_unreadable: %s", type(exc).__name__)
+    return None
+
+
+def _damaged_store_dialog(
+    store_path: Path, problem: BaseException, lock: StoreLock
+) -> DamagedStoreDialog:
+    from desktop.ui.damaged_store_dialog import DamagedStoreDialog
+
+    return DamagedStoreDialog(store_path, problem, store_lock=lock)
 
 
 def _sign_out(session) -> None:

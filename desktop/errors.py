@@ -11,6 +11,9 @@ class CasebookError(Exception):
     """Base for every error Casebook expects and can explain."""
 
     default_message = "Casebook could not complete that."
+    # A store's files are damaged, foreign or missing, and restoring a backup puts them
+    # right: the window offers "Restore from a backup…" beside the message.
+    restore_helps = False
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.default_message)
@@ -26,8 +29,18 @@ class WrongPassword(CasebookError):
 
 class WrongRecoveryKey(CasebookError):
     default_message = (
-        "That recovery key does not open this case store. Check each group of letters."
+        "That recovery key does not open this case store. Check that the recovery sheet is "
+        "this store's (it names the store's file and the trust), then check each group of "
+        "four letters and digits against it."
     )
+
+    @classmethod
+    def for_store(cls, name: str) -> WrongRecoveryKey:
+        return cls(
+            f"That recovery key does not open this case store ({name}). Check that the "
+            "recovery sheet is this store's (it names the store's file and the trust), then "
+            "check each group of four letters and digits against it."
+        )
 
 
 class TooManyAttempts(CasebookError):
@@ -60,8 +73,34 @@ class ValidationError(CasebookError):
         super().__init__(message)
 
 
+# The way forward from a store whose files are damaged, foreign or missing. Restoring keeps
+# the files that were there aside under a new name (desktop/storage/restore.py).
+RESTORE_WAYS = (
+    "File > Restore from a backup… (offered too when Casebook starts), or `casebook restore "
+    "--backup FILE --db STORE --force`; the files there now are kept aside, not deleted."
+)
+RESTORE_ADVICE = f"Restore from a backup: {RESTORE_WAYS}"
+UNCHANGED = "Nothing was changed."
+
+
 class StoreMissing(CasebookError):
     default_message = "There is no case store at that location."
+
+
+class KeyFileMissing(StoreMissing):
+    """The database is there, its key file is not. Nothing makes a new one in its place:
+    a new key file would open nothing in the database."""
+
+    restore_helps = True
+
+    def __init__(self, name: str, keys_name: str) -> None:
+        super().__init__(
+            f"The key file {keys_name} is missing from beside the case store {name}, so the "
+            f"store cannot be opened. The key file travels with the store: look for "
+            f"{keys_name} where the store was copied or moved from, or beside a copy of it, "
+            f"and put it beside {name} (a Casebook backup holds both). Nothing was changed "
+            f"and no new key file was made. Or restore from a backup: {RESTORE_WAYS}"
+        )
 
 
 class StoreExists(CasebookError):
@@ -71,10 +110,90 @@ class StoreExists(CasebookError):
 
 
 class StoreDamaged(CasebookError):
+    """A store's file cannot be used as it is. The subclasses below say which and why."""
+
     default_message = (
         "The case store or its key file is damaged or is not a Casebook file. "
         "Restore it from a backup or ask your IT support."
     )
+
+
+class DatabaseDamaged(StoreDamaged):
+    """The database file is cut short, or its pages fail their seals or SQLite's checks."""
+
+    restore_helps = True
+
+    def __init__(self, name: str, *, incomplete: bool = False) -> None:
+        how = "incomplete (a copy cut short, perhaps)" if incomplete else "damaged"
+        super().__init__(
+            f"The case store {name} is {how}, so Casebook cannot open it. {UNCHANGED} "
+            f"{RESTORE_ADVICE}"
+        )
+
+
+class DatabaseUnreadable(StoreDamaged):
+    """The key from the key file does not open the database's first page: either the file
+    is damaged at its start, or the key file belongs to another store (they cannot be told
+    apart without the other store's key)."""
+
+    restore_helps = True
+
+    def __init__(self, name: str, keys_name: str) -> None:
+        super().__init__(
+            f"The case store {name} does not open with the key file beside it: the store is "
+            f"damaged, or {keys_name} belongs to a different store. {UNCHANGED} If the store "
+            f"was copied here, copy its own {keys_name} with it. Or restore from a backup: "
+            f"{RESTORE_WAYS}"
+        )
+
+
+class NotACaseStore(StoreDamaged):
+    """A file in the store's place that is some other kind of file (`what` says which)."""
+
+    restore_helps = True
+
+    def __init__(self, name: str, what: str) -> None:
+        super().__init__(
+            f"{name} is not a Casebook case store: {what}. {UNCHANGED} Check that this is the "
+            f"right file (a case store is a .casebook file with its .keys file beside it). "
+            f"{RESTORE_ADVICE}"
+        )
+
+
+class StoreTooNew(StoreDamaged):
+    """Made by a newer Casebook (its schema or key file): never migrated, up or down."""
+
+    def __init__(self, name: str | None = None) -> None:
+        which = f"The case store {name}" if name else "This case store"
+        super().__init__(
+            f"{which} was made by a newer version of Casebook, so this version cannot open "
+            f"it. Update Casebook, then open it again. {UNCHANGED}"
+        )
+
+
+class KeyFileDamaged(StoreDamaged):
+    """The key file is not one (garbage, another program's JSON) or is damaged."""
+
+    restore_helps = True
+
+    def __init__(self, keys_name: str) -> None:
+        super().__init__(
+            f"The key file {keys_name} is damaged or is not a Casebook key file, so the case "
+            f"store cannot be opened. {UNCHANGED} {RESTORE_ADVICE}"
+        )
+
+
+class KeyFileForeign(StoreDamaged):
+    """The key file is a sound one, of another store."""
+
+    restore_helps = True
+
+    def __init__(self, name: str, keys_name: str) -> None:
+        super().__init__(
+            f"The key file {keys_name} belongs to a different store, not to the case store "
+            f"{name}. {UNCHANGED} Put {name}'s own key file beside it (the one copied or backed "
+            f"up with it). Or restore from a backup: {RESTORE_WAYS}"
+        )
 
 
 class StoreBusy(CasebookError):
@@ -111,6 +230,12 @@ def user_message(exc: BaseException) -> str:
 
 
 UNEXPECTED_MESSAGE = "Something unexpected went wrong. The details are in Casebook's log."
+
+
+def restore_may_help(exc: BaseException) -> bool:
+    """True when the store's files are damaged, foreign or missing in a way that restoring
+    a backup puts right (the window then offers "Restore from a backup…")."""
+    return isinstance(exc, CasebookError) and exc.restore_helps
 
 
 def is_expected(exc: BaseException) -> bool:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import sys
 from collections.abc import Sequence
 
 from desktop import __version__
@@ -35,6 +37,7 @@ COMMAND_GROUPS = (
     "casefile",
     "letters",
     "calendar",
+    "reports",
     "frontdesk",
     "audit",
     "backups",
@@ -74,5 +77,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage mistake
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+    unreadable = _unreadable_secret()
+    if unreadable:  # checked here, once, so no command meets it half-way through
+        print(
+            f"casebook: {unreadable} holds bytes that are not UTF-8 text. Set it again, or "
+            "unset it and type the secret when asked.",
+            file=sys.stderr,
+        )
+        return 2
     func: Command = getattr(args, "func", cmd_gui)
     return run_command(func, args)
+
+
+def _unreadable_secret() -> str | None:
+    """The first secret variable set to bytes that are not UTF-8 (Python keeps each such
+    byte as a lone surrogate, which no password check or key derivation can take)."""
+    from desktop.domain.text import is_text
+
+    for name in (PASSWORD_ENV, NEW_PASSWORD_ENV, RECOVERY_KEY_ENV):
+        if not is_text(os.environ.get(name, "")):
+            return name
+    return None

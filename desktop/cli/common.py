@@ -24,8 +24,9 @@ from desktop.errors import CasebookError, StoreMissing, user_message
 if TYPE_CHECKING:
     from desktop.services.session import UserSession
 
-PASSWORD_ENV = "CASEBOOK_PASSWORD"
-NEW_PASSWORD_ENV = "CASEBOOK_NEW_PASSWORD"
+PASSWORD_ENV = "CASEBOOK_PASSWORD"  # nosec B105  # an environment variable's name
+NEW_PASSWORD_ENV = "CASEBOOK_NEW_PASSWORD"  # nosec B105  # an environment variable's name
+CODE_ENV = "CASEBOOK_CODE"  # two-step sign-in: a code from the app, for one command
 RECOVERY_KEY_ENV = "CASEBOOK_RECOVERY_KEY"
 LOG_FILE_NAME = "casebook-cli.log"
 MIN_TABLE_WIDTH = 100  # when the output is not a terminal, or its width is unknown
@@ -104,8 +105,13 @@ def store_path_for(args: argparse.Namespace, *, sample: bool = False) -> Path:
 
 
 def require_store(path: Path) -> None:
+    """Refuse at once, before asking for a password or touching the key file, a store that
+    is missing, foreign, cut short, or without a sound key file beside it."""
+    from desktop.services.store_files import check_store_files
+
     if not path.exists():
         raise StoreMissing(f"There is no case store at {path}.")
+    check_store_files(path)
 
 
 def read_secret(
@@ -117,20 +123,33 @@ def read_secret(
         return value, None
     if not sys.stdin.isatty():
         raise NoTerminal(f"No {what} was given: set {env}, or run this in a terminal to type it.")
-    first = getpass.getpass(prompt)
-    again = getpass.getpass("Type it again to confirm: ") if confirm else None
+    try:
+        first = getpass.getpass(prompt)
+        again = getpass.getpass("Type it again to confirm: ") if confirm else None
+    except UnicodeDecodeError:  # bytes typed that are not UTF-8 text
+        raise NoTerminal(
+            f"What was typed for the {what} is not UTF-8 text; type it again."
+        ) from None
     return first, again
 
 
 @contextmanager
 def signed_in(path: Path, username: str, password: str | None = None) -> Iterator[UserSession]:
     """Sign in for one command and always sign out (locking the store) afterwards."""
+    from desktop.domain.second_factor import SecondFactorStep
     from desktop.services import auth
 
     require_store(path)
     if password is None:
         password = read_secret(PASSWORD_ENV, f"Password for {username}: ", what="password")[0]
     session = auth.sign_in(path, username=username, password=password)
+    if session.second_factor_step is SecondFactorStep.CODE:
+        try:  # two-step sign-in: the code from the app, or a recovery code
+            code = read_secret(CODE_ENV, "Code from your authenticator app: ", what="code")[0]
+            auth.verify_second_factor(session, code)
+        except BaseException:
+            sign_out(session)
+            raise
     for notice in session.notices:
         print(f"casebook: warning: {notice}", file=sys.stderr)
     try:
@@ -229,16 +248,14 @@ def setup_logging() -> None:
 
 def log_unexpected(exc: BaseException) -> None:
     """Keep where it happened for support, as the window's log does (desktop.diagnostics)."""
+    from desktop import logfiles
     from desktop.dates import utc_now
     from desktop.diagnostics import describe_exception
     from desktop.paths import log_dir
 
     text = f"{utc_now().isoformat(timespec='seconds')} unexpected {describe_exception(exc)}\n"
     with suppress(OSError):
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        with (folder / LOG_FILE_NAME).open("a", encoding="utf-8") as handle:
-            handle.write(text)
+        logfiles.append_entry(log_dir() / LOG_FILE_NAME, text)
 
 
 def fail(message: str) -> int:

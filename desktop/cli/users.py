@@ -31,10 +31,12 @@ SHRINK = ((3,), (1,), (2,))
 def cmd_user_add(args: argparse.Namespace) -> int:
     """Add an account with a role and, for school roles, the schools it may see."""
     from desktop.domain.roles import Role
+    from desktop.domain.text import clean_username
     from desktop.services.trust import list_schools
     from desktop.services.users import add_user
 
     role = Role(args.role)
+    username = clean_username(args.username)  # checked before asking for any password
     if role.trust_wide and args.school:  # checked before asking for any password
         raise ValidationError(
             f"Schools do not apply to trust-wide roles: {role.value} sees every school, "
@@ -54,7 +56,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             raise ValidationError(f"There is no school called {unknown[0]!r}. Schools: {names}.")
         password, confirm = read_secret(
             NEW_PASSWORD_ENV,
-            f"Password for {args.username}: ",
+            f"Password for {username}: ",
             what="password for the new account",
             confirm=True,
         )
@@ -62,7 +64,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             raise ValidationError("The two passwords are not the same.")
         info = add_user(
             session,
-            username=args.username,
+            username=username,
             full_name=args.full_name,
             role=role.value,
             school_ids=[schools[name] for name in wanted],
@@ -101,13 +103,15 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
     from desktop.domain.text import normalise_username
     from desktop.services.users import remove_user
 
+    username = normalise_username(args.username)  # checked before signing in
     with signed_in(store_path_for(args), args.user) as session:
-        print("Removing the account and giving the store a new key…", file=sys.stderr)
+        if sys.stderr.isatty():  # for a person waiting; a script reads only the outcome
+            print("Removing the account and giving the store a new key…", file=sys.stderr)
         started = time.perf_counter()
-        remove_user(session, username=args.username)
+        remove_user(session, username=username)
         seconds = time.perf_counter() - started
     print(
-        f"Removed {normalise_username(args.username)} in {seconds:.1f} s: that password, and any "
+        f"Removed {username} in {seconds:.1f} s: that password, and any "
         "old copy of the key file, no longer opens the store."
     )
     return 0
@@ -118,10 +122,11 @@ def cmd_user_reset_password(args: argparse.Namespace) -> int:
     from desktop.domain.text import normalise_username
     from desktop.services.users_access import reset_password
 
+    username = normalise_username(args.username)  # checked before signing in
     with signed_in(store_path_for(args), args.user) as session:
-        password = reset_password(session, username=args.username)
+        password = reset_password(session, username=username)
     print(
-        f"One-time password for {normalise_username(args.username)}: {password}\n"
+        f"One-time password for {username}: {password}\n"
         "Give it to them in person. Their old password and remembered devices no longer "
         "work; they must choose a new password when they next sign in."
     )

@@ -370,8 +370,13 @@ class Summary:
         return ", ".join(parts) if parts else "Nothing due this week"
 
 
+def soon_after(today: dt.date) -> dt.date:
+    """SOON_DAYS on from today, but never past the last date there is."""
+    return today + dt.timedelta(days=min(SOON_DAYS, (dt.date.max - today).days))
+
+
 def summarise(items: Iterable[DueItem], today: dt.date) -> Summary:
-    soon = today + dt.timedelta(days=SOON_DAYS)
+    soon = soon_after(today)
     overdue = due_today = this_week = 0
     for item in items:
         if item.state is DueState.OVERDUE:

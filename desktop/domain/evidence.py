@@ -15,6 +15,7 @@ import re
 import unicodedata
 from enum import StrEnum
 
+from desktop.domain.text import DIRECTION_CONTROLS
 from desktop.errors import ValidationError
 
 MB = 1024 * 1024  # what Windows and macOS call a megabyte when they show a file's size
@@ -26,7 +27,6 @@ MAX_NAME_LENGTH = 255
 OCTET_STREAM = "application/octet-stream"
 SNIFF_BYTES = 16  # the longest signature below, with room to spare
 
-_DIRECTION_MARKS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -65,7 +65,7 @@ def clean_filename(name: str) -> str:
     """
     last = re.split(r"[\\/]", name or "")[-1]
     if any(unicodedata.category(ch) in ("Cc", "Cs", "Co") for ch in last) or (
-        _DIRECTION_MARKS & set(last)
+        DIRECTION_CONTROLS.intersection(last)
     ):
         raise ValidationError(
             "The file's name contains characters that cannot be stored. "

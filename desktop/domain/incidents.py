@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from desktop.domain.names import name_key
+from desktop.domain.record_dates import check_not_too_early
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import ValidationError
 
@@ -122,13 +123,14 @@ def check_incident(
 ) -> CheckedIncident[Category]:
     """Refuse an incident that cannot be right; return it cleaned when it can.
 
-    Raises ValidationError naming the field at fault: a time in the future (beyond a few
-    minutes of clock difference), no description or one longer than the limit (long
-    documents belong in the evidence, where they keep their form), no behaviour category, or
-    a channel Casebook does not know. `occurred_at` and `now` must both carry a time zone.
+    Raises ValidationError naming the field at fault: a time before 1900 or in the future
+    (beyond a few minutes of clock difference), no description or one longer than the limit
+    (long documents belong in the evidence, where they keep their form), no behaviour
+    category, or a channel Casebook does not know. `occurred_at` and `now` must both carry a time zone.
     """
     if occurred_at.tzinfo is None or now.tzinfo is None:
         raise ValueError("incident times must be timezone-aware")
+    check_not_too_early(occurred_at, field="occurred_at")
     if occurred_at > now + CLOCK_SLACK:
         raise ValidationError(
             "The incident's date and time are in the future. Check the date, the time and "

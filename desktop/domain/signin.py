@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from desktop.domain.text import is_text
 from desktop.errors import ValidationError
 
 FREE_ATTEMPTS = 3
@@ -39,6 +40,8 @@ def delay_after_failures(failures: int) -> float:
 
 def password_problem(password: str) -> str | None:
     """Why a new password is unacceptable, or None when it will do."""
+    if not is_text(password):
+        return "The password holds characters that cannot be used. Type it again."
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters for a password."
     if len(password) > MAX_PASSWORD_LENGTH:

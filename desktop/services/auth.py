@@ -1,4 +1,10 @@
-"""Signing in and out, passwords, the recovery key, and "remember me on this device"."""
+"""Signing in and out, passwords, the recovery key, and "remember me on this device".
+
+An account with two-step sign-in gets, from its password or its remembered device, a session
+that refuses every service until `verify_second_factor` accepts a code (or a recovery code);
+an administrator whom the trust's rule binds, and who has no second factor yet, gets one
+that allows only setting it up (`desktop.services.second_factor`).
+"""
 
 from __future__ import annotations
 
@@ -12,18 +18,20 @@ from sqlalchemy.orm import Session
 from desktop import secrets
 from desktop.dates import utc_now
 from desktop.domain.roles import Role
+from desktop.domain.second_factor import SecondFactorStep
 from desktop.domain.signin import check_new_password, seconds_to_wait
-from desktop.domain.text import normalise_username
+from desktop.domain.text import is_text, normalise_username
 from desktop.errors import (
     KeyringUnavailable,
     NotFound,
     NotPermitted,
+    StoreDamaged,
     ValidationError,
     WrongPassword,
 )
-from desktop.services import audit
+from desktop.services import audit, second_factor
 from desktop.services.frontdesk import FrontDeskSession
-from desktop.services.session import Actor, UserSession, bind_store
+from desktop.services.session import Actor, SecondFactorNeeded, UserSession, bind_store
 from desktop.services.store import actor_for, find_user, grants_for, locate, signer_id_for
 from desktop.storage.models import User
 from desktop.storage.store import FrontDeskAccess, Store, StoreLocation
@@ -59,11 +67,29 @@ def sign_in_any(
     location.begin_attempt(
         username, now, lambda failures, last: seconds_to_wait(failures, last, now)
     )
-    opened = location.unlock_with_password(username, password)
-    location.clear_failures(username)
+    if not is_text(password):  # a lone surrogate or the like: no password could be that
+        raise WrongPassword()
+    try:
+        opened = location.unlock_with_password(username, password)
+    except StoreDamaged:
+        # The password fitted (its slot opened) and the store's files are at fault: no guess
+        # to slow down, so the attempt is not left counted (or the next sign-ins would say
+        # "wait" instead of what is wrong with the store).
+        location.clear_failures(username)
+        raise
     if isinstance(opened, FrontDeskAccess):
+        location.clear_failures(username)
         return FrontDeskSession(opened, username, location)
-    return _enter(opened, username, method="password")
+    try:
+        session = _enter(opened, username, method="password")
+    except BaseException:
+        location.clear_failures(username)  # the password was right
+        raise
+    if session.second_factor_step is not SecondFactorStep.CODE:
+        # With a code still owed the attempt stays counted: signing in with the password
+        # again must not wipe out the count of wrong codes.
+        location.clear_failures(username)
+    return session
 
 
 def _enter(store: Store, username: str, *, method: str) -> UserSession:
@@ -73,13 +99,51 @@ def _enter(store: Store, username: str, *, method: str) -> UserSession:
             user = find_user(db, username)
             user.last_signed_in_at = utc_now()
             actor = actor_for(db, user)
-            audit.record(db, actor, "user.signed_in", detail={"method": method})
+            step = second_factor.step_at_sign_in(db, user)
+            detail = {"method": method}
+            if step is not None:
+                detail["second_factor"] = step.value
+            audit.record(db, actor, "user.signed_in", detail=detail)
             notices = _ways_in_notices(store, db, actor)
             must_change = user.must_change_password
     except BaseException:
         store.close()
         raise
-    return UserSession(store, actor, notices, must_change_password=must_change)
+    return UserSession(
+        store, actor, notices, must_change_password=must_change, second_factor_step=step
+    )
+
+
+def verify_second_factor(session: UserSession, code: str, *, clock: Clock = time.time) -> None:
+    """Finish a sign-in with the code from the authenticator app, or an unused recovery code.
+
+    A code is refused (ValidationError on "code") when it is wrong, stale or already used;
+    each attempt counts towards the same limits as a wrong password (TooManyAttempts), and
+    each refusal is recorded in the audit trail (never the code).
+    """
+    step = session.second_factor_step
+    if step is None:
+        return
+    if step is not SecondFactorStep.CODE:
+        raise SecondFactorNeeded(step)
+    location, username, now = session.store.location, session.actor.username, clock()
+    second_factor.count_attempt(location, username, now)
+    with session.sign_in_transaction(write=True) as db:
+        user = find_user(db, username)
+        proof = second_factor.prove(db, user, code, now=now)
+        if proof.accepted:
+            detail: dict[str, object] = {"with": proof.method}
+            if proof.method == "recovery_code":
+                detail["recovery_codes_left"] = second_factor.codes_left(db, user)
+            audit.record(db, session.actor, "user.second_factor_passed", detail=detail)
+        else:
+            audit.record(
+                db, session.actor, "user.second_factor_refused", detail={"reason": proof.reason}
+            )
+    if not proof.accepted:
+        raise ValidationError(proof.problem, "code")
+    location.clear_failures(username)
+    session.second_factor_step = None
 
 
 def _ways_in_notices(store: Store, db: Session, actor: Actor) -> tuple[str, ...]:
@@ -102,7 +166,8 @@ def sign_out(session: UserSession) -> None:
     """Lock: record it, then drop the engine and the key."""
     if session.closed:
         return
-    with session.transaction(write=True) as db:
+    # Also for a sign-in given up before its second step: the entry closes it in the trail.
+    with session.sign_in_transaction(write=True) as db:
         audit.record(db, session.actor, "user.signed_out")
     session.close()
 
@@ -113,6 +178,8 @@ def change_password(
     """Reseal only this user's slot, in step with its audit entry; every other way in keeps
     working. A password someone else set (a reset) need not be changed again."""
     check_new_password(new_password, confirm)
+    if not is_text(current_password):
+        raise WrongPassword()
     with session.transaction(write=True) as db:
         user = db.get(User, session.actor.user_id)
         if user is not None and user.must_change_password and new_password == current_password:
@@ -208,6 +275,9 @@ def remember_this_device(session: UserSession) -> None:
 
 
 def sign_in_remembered(where: Path | StoreLocation) -> UserSession:
+    """Open the store with the key this device's keyring keeps. The device stands in for
+    the password only: an account with two-step sign-in still owes its code, since a
+    laptop left signed in to its operating system would otherwise open everything."""
     location = locate(where)
     device = secrets.load_device(location.store_id)
     if device is None:

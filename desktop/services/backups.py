@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop.diagnostics import describe_exception
 from desktop.domain.roles import Operation
 from desktop.errors import StoreDamaged, StoreExists, ValidationError
 from desktop.services import audit, auth
@@ -156,6 +157,16 @@ def last_backup(session: UserSession) -> LastBackup | None:
     return LastBackup(at, data["file"])
 
 
+def store_made_at(session: UserSession) -> dt.datetime:
+    """When the store was made: a store never backed up is reminded once it is a week old,
+    not the day it is made."""
+    from desktop.storage.models import Trust
+
+    with session.transaction() as db:
+        made = db.scalar(select(Trust.created_at).order_by(Trust.id).limit(1))
+    return made if made is not None else dt.datetime.now(dt.UTC)
+
+
 def inspect_backup(path: Path, *, progress: Progress | None = None) -> BackupFacts:
     """What a backup holds, once it is shown to be a whole Casebook backup this version can
     restore (BackupProblem, in plain words, if not). Needs no password."""
@@ -204,6 +215,9 @@ def _check_restored(
 ) -> RestoreCheck:
     """Open the staged copy as `username` and check it; StoreDamaged if anything fails."""
     session = auth.sign_in(path, username=username, password=password)
+    # The check is Casebook's, signed out below; the person signs in afterwards, giving
+    # their second factor's code there if they use one.
+    session.second_factor_step = None
     try:
         problems = files.store_problems(session.store)
         if problems:
@@ -236,8 +250,9 @@ def _check_restored(
     finally:
         try:
             auth.sign_out(session)
-        except Exception:  # the check's own answer matters more than recording the lock
-            log.warning("restore.sign_out_failed", exc_info=True)
+        except Exception as exc:  # the check's own answer matters more than recording the lock
+            # Not exc_info: a database error's message quotes the statement's values.
+            log.warning("restore.sign_out_failed\n%s", describe_exception(exc))
             session.close()
 
 

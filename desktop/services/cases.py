@@ -13,10 +13,12 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.sql.elements import True_
 
 from desktop.dates import uk_today, utc_now
 from desktop.domain.cases import CaseStatus, Stage, format_reference
 from desktop.domain.people import Relationship
+from desktop.domain.record_dates import check_not_too_early
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import ValidationError
@@ -24,7 +26,12 @@ from desktop.services import audit, scope
 from desktop.services.due import needs_attention_clause, next_due_on
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Person, School, case_schools
-from desktop.storage.search import case_search_clause
+from desktop.storage.search import (
+    case_search_clause,
+    count_matches,
+    indexed_search,
+    newest_matches,
+)
 
 MAX_PAGE = 1000
 
@@ -50,38 +57,64 @@ class CaseRow:
         }
 
 
-def _scoped(
+COUNT_CAP = 1000  # a search's count stops past this: "more than 1,000 cases"
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """What the list is narrowed to: `where`, conditions on `Case` (the user's schools,
+    a school, a status, needs attention), and the typed search, cut to 200 characters."""
+
+    where: list[ColumnElement[bool]]
+    search: str
+
+
+def _filters(
     session: UserSession,
-    db: Session,
     *,
     search: str,
     school_id: int | None,
     status: str | None,
     needs_attention: bool = False,
     today: dt.date | None = None,
-) -> Select[int]:
-    """Case ids matching the filters, never outside the schools this user may see.
+) -> _Filters:
+    """The list's filters, never outside the schools this user may see.
 
     `needs_attention`: only cases with an item overdue or due within a week of `today`
     (the rules are `services.due.needs_attention_clause`)."""
     session.require(Operation.VIEW_CASES)
-    query = scope.visible_case_ids(session.actor).join(Person, Case.subject_id == Person.id)
+    where: list[ColumnElement[bool]] = []
+    visible = scope.case_visible(session.actor)
+    if not isinstance(visible, True_):  # a trust-wide role: no condition to check per case
+        where.append(visible)
     if school_id is not None:
         scope.require_schools(session.actor, [school_id], "You cannot see that school's cases.")
-        query = query.where(
-            Case.id.in_(select(case_schools.c.case_id).where(case_schools.c.school_id == school_id))
-        )
+        # Checked case by case on the link table's key: a search reads few cases, and
+        # the table has no index by school to list one school's cases from.
+        at_school = case_schools.c.case_id == Case.id, case_schools.c.school_id == school_id
+        where.append(select(case_schools.c.case_id).where(*at_school).exists())
     if status:
         try:
-            query = query.where(Case.status == CaseStatus(status).value)
+            where.append(Case.status == CaseStatus(status).value)
         except ValueError:
             raise ValidationError(f"There is no case status called {status!r}.", "status") from None
-    clause = case_search_clause(db, search[:200]) if search else None
-    if clause is not None:
-        query = query.where(clause)
     if needs_attention:
-        query = query.where(needs_attention_clause(today or uk_today()))
-    return query
+        where.append(needs_attention_clause(today or uk_today()))
+    return _Filters(where, search[:200])
+
+
+def _matching(db: Session, filters: _Filters, *columns: Any) -> Select[Any]:
+    """Every case matching the filters and search, as `columns` (the case id by default),
+    with the subject joined."""
+    query = select(*(columns or (Case.id,))).join(Person, Case.subject_id == Person.id)
+    clause = case_search_clause(db, filters.search) if filters.search else None
+    return query.where(*filters.where, *([clause] if clause is not None else []))
+
+
+def _count(db: Session, filters: _Filters) -> int:
+    # Without a search the subject is not needed.
+    query = _matching(db, filters) if filters.search else select(Case.id).where(*filters.where)
+    return db.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def count_cases(
@@ -93,17 +126,18 @@ def count_cases(
     needs_attention: bool = False,
     today: dt.date | None = None,
 ) -> int:
+    """How many cases match, exactly (the case list counts a search only up to a cap:
+    `find_cases`)."""
     with session.transaction() as db:
-        ids = _scoped(
+        filters = _filters(
             session,
-            db,
             search=search,
             school_id=school_id,
             status=status,
             needs_attention=needs_attention,
             today=today,
         )
-        return db.scalar(select(func.count()).select_from(ids.subquery())) or 0
+        return _count(db, filters)
 
 
 def has_cases(session: UserSession) -> bool:
@@ -112,8 +146,8 @@ def has_cases(session: UserSession) -> bool:
     Tells a store with nothing in it yet apart from a search that matched nothing.
     """
     with session.transaction() as db:
-        ids = _scoped(session, db, search="", school_id=None, status=None)
-        return bool(db.scalar(select(ids.exists())))
+        filters = _filters(session, search="", school_id=None, status=None)
+        return bool(db.scalar(select(select(Case.id).where(*filters.where).exists())))
 
 
 class CaseSort(StrEnum):
@@ -192,52 +226,123 @@ def list_cases(
 ) -> list[CaseRow]:
     """One page of cases in `order` (newest first unless asked otherwise). `today` is the
     day "Needs attention" and the next-due order are worked out for (the UK date now)."""
-    limit = max(1, min(limit, MAX_PAGE))
     today = today or uk_today()
     with session.transaction() as db:
-        ids = _scoped(
+        filters = _filters(
             session,
-            db,
             search=search,
             school_id=school_id,
             status=status,
             needs_attention=needs_attention,
             today=today,
         )
-        sort = _order_by(order, today)
-        rows = db.execute(
-            ids.add_columns(
-                Case.reference,
-                Person.given_name,
-                Person.family_name,
-                Case.status,
-                Case.stage,
-                Case.opened_on,
+        return _page(db, filters, order, max(0, offset), max(1, min(limit, MAX_PAGE)), today)
+
+
+@dataclass(frozen=True)
+class FoundCases:
+    """The case list's first page and how many cases match: exactly, or, when `exact` is
+    False, more than `total` (a search matching more than COUNT_CAP is not counted out)."""
+
+    rows: list[CaseRow]
+    total: int
+    exact: bool = True
+
+
+def find_cases(
+    session: UserSession,
+    *,
+    search: str = "",
+    school_id: int | None = None,
+    status: str | None = None,
+    needs_attention: bool = False,
+    order: CaseOrder = NEWEST_FIRST,
+    limit: int = 100,
+    today: dt.date | None = None,
+    count_up_to: int = COUNT_CAP,
+) -> FoundCases:
+    """What the case list shows for new filters: the first page and the count, read
+    together. A search is counted no further than `count_up_to` (counting every one of
+    twenty thousand matches for "sm" costs far more than finding the newest hundred);
+    without one the count is exact."""
+    today = today or uk_today()
+    with session.transaction() as db:
+        filters = _filters(
+            session,
+            search=search,
+            school_id=school_id,
+            status=status,
+            needs_attention=needs_attention,
+            today=today,
+        )
+        indexed = indexed_search(db, filters.search) if filters.search else None
+        if indexed is None:
+            total, exact = _count(db, filters), True
+        else:
+            counted = count_matches(db, indexed, filters.where, up_to=count_up_to)
+            total, exact = min(counted, count_up_to), counted <= count_up_to
+        limit = max(1, min(limit, MAX_PAGE))
+        at_most = total if indexed is not None and exact else None
+        rows = _page(db, filters, order, 0, limit, today, at_most) if total else []
+        return FoundCases(rows, total, exact)
+
+
+def _page(
+    db: Session,
+    filters: _Filters,
+    order: CaseOrder,
+    offset: int,
+    limit: int,
+    today: dt.date,
+    at_most: int | None = None,
+) -> list[CaseRow]:
+    """One page of rows; `at_most`: how many cases match at most, when just counted."""
+    columns = (
+        Case.id,
+        Case.reference,
+        Person.given_name,
+        Person.family_name,
+        Case.status,
+        Case.stage,
+        Case.opened_on,
+    )
+    indexed = indexed_search(db, filters.search) if filters.search else None
+    ids = None
+    if indexed is not None and order == NEWEST_FIRST:
+        ids = newest_matches(
+            db, indexed, filters.where, offset=offset, limit=limit, at_most=at_most
+        )
+    if ids is not None:  # the page's ids, in order: fetch their rows
+        found = {
+            r.id: r
+            for r in db.connection().execute(
+                select(*columns).join(Person, Case.subject_id == Person.id).where(Case.id.in_(ids))
             )
-            .order_by(*sort)
-            .offset(max(0, offset))
-            .limit(limit)
-        ).all()
-        names = _school_names(db, [r.id for r in rows])
-        return [
-            CaseRow(
-                r.id,
-                r.reference,
-                f"{r.given_name} {r.family_name}".strip(),
-                names.get(r.id, ()),
-                r.status,
-                r.stage,
-                r.opened_on,
-            )
-            for r in rows
-        ]
+        }
+        rows = [found[i] for i in ids if i in found]
+    else:
+        query = _matching(db, filters, *columns).order_by(*_order_by(order, today))
+        rows = list(db.connection().execute(query.offset(offset).limit(limit)))
+    names = _school_names(db, [r.id for r in rows])
+    return [
+        CaseRow(
+            r.id,
+            r.reference,
+            f"{r.given_name} {r.family_name}".strip(),
+            names.get(r.id, ()),
+            r.status,
+            r.stage,
+            r.opened_on,
+        )
+        for r in rows
+    ]
 
 
 def _school_names(db: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     if not case_ids:
         return {}
     found: dict[int, list[str]] = defaultdict(list)
-    for case_id, name in db.execute(
+    for case_id, name in db.connection().execute(
         select(case_schools.c.case_id, School.name)
         .join(School, School.id == case_schools.c.school_id)
         .where(case_schools.c.case_id.in_(case_ids))
@@ -381,6 +486,7 @@ def open_case(
     check_schools(session, school_ids)
     if opened_on > utc_now().date() + dt.timedelta(days=1):
         raise ValidationError("A case cannot be opened on a future date.", "opened_on")
+    check_not_too_early(opened_on, field="opened_on")
     with session.transaction(write=True) as db:
         schools = load_schools(db, school_ids)
         now = utc_now()

@@ -39,12 +39,14 @@ from desktop.services.users import add_user
 from desktop.storage import models as m
 from desktop.storage.store import SAMPLE_META_KEY
 
-SAMPLE_PASSWORD = "casebook-sample"
+SAMPLE_PASSWORD = "casebook-sample"  # nosec B105  # published with the invented sample: not a secret
 SAMPLE_PASSWORD_RULE = (
     f"The sample's accounts share the password \u201c{SAMPLE_PASSWORD}\u201d, unless another "
     "was set in CASEBOOK_PASSWORD when the sample was made."
 )
 MAX_CASES = 100_000
+# The sample reaches three years back and a year or two ahead of its `today`.
+SAMPLE_YEARS = range(2000, 2100)
 CHUNK = 1000
 PROGRESS_MESSAGE = "Creating sample cases"
 Progress = Callable[[int, int, str], None]
@@ -102,12 +104,18 @@ def create_demo_store(
     if isinstance(cases, bool) or not isinstance(cases, int) or not 0 <= cases <= MAX_CASES:
         raise ValidationError(f"Choose between 0 and {MAX_CASES:,} sample cases.", "cases")
     today = today or uk_today()
+    if today.year not in SAMPLE_YEARS:
+        raise ValidationError(
+            f"Date the sample from {SAMPLE_YEARS[0]} to {SAMPLE_YEARS[-1]}: "
+            f"{today.isoformat()} is too far from now.",
+            "today",
+        )
     report = progress or (lambda done, total, message: None)
     report(0, cases, "Setting up the sample trust")
     admin_name = SAMPLE_ACCOUNTS[0][1]
 
     def build(session: UserSession) -> None:
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # nosec B311  # invents sample data; nothing secret is drawn
         builder = _Builder(session, rng, today)
         with session.transaction(write=True) as db:
             db.add(m.StoreMeta(key=SAMPLE_META_KEY, value="yes"))

@@ -79,7 +79,8 @@ def export_ics(
         raise ValidationError(f"Export between 1 and {MAX_EXPORT_DAYS} days ahead.", "days")
     to = exports.check_target(to)
     today = today or uk_today()
-    view = DueView(start=today, end=today + dt.timedelta(days=days))
+    ahead = min(days, (dt.date.max - today).days)  # the calendar ends in 9999
+    view = DueView(start=today, end=today + dt.timedelta(days=ahead))
     items = [i for i in due_items(session, view=view, today=today) if i.state is not DueState.DONE]
     payload = calendar_text(
         items, store_id=session.store.identity.store_id, with_names=with_names, stamp=utc_now()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from desktop.dates import UK, utc_now
 from desktop.domain.incidents import CLOCK_SLACK
+from desktop.domain.record_dates import check_not_too_early
 from desktop.errors import ValidationError
 from desktop.services.session import Actor
 from desktop.storage.models import CaseEvent
@@ -48,7 +49,9 @@ def add_version(
 
 
 def require_not_future(when: dt.datetime, field: str = "occurred_at") -> dt.datetime:
-    """The moment as aware UTC; a naive one is read as UK time. Refuses the future."""
+    """The moment as aware UTC; a naive one is read as UK time. Refuses the future, and
+    anything before 1900."""
+    check_not_too_early(when, field=field)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UK)
     if when > utc_now() + CLOCK_SLACK:

@@ -259,6 +259,17 @@ def _pieces_of(
         )
 
 
+def _open_to_add(path: Path) -> io.BufferedReader:
+    """The chosen file, open to read; a folder, or a file gone since it was chosen, is
+    refused in words."""
+    if path.is_dir():
+        raise ValidationError("That is a folder. Choose a file to add.", "file")
+    try:
+        return path.open("rb")
+    except (FileNotFoundError, ValueError):  # ValueError: a NUL, or text that is not Unicode
+        raise NotFound("That file is no longer there. Choose it again.") from None
+
+
 def add_evidence_file(
     session: UserSession,
     *,
@@ -276,7 +287,7 @@ def add_evidence_file(
     write lock is held while the file is read: from a local disk, a second or two.
     """
     name, description, limit = _prepare(session, case_id, path.name, description, incident_id)
-    with path.open("rb") as handle:
+    with _open_to_add(path) as handle:
         size = os.fstat(handle.fileno()).st_size
         check_size(size, limit_mb=limit)
         media = media_type_for(name, handle.read(SNIFF_BYTES))

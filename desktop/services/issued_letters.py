@@ -160,7 +160,7 @@ def save_copy(session: UserSession, *, letter_id: int, path: Path) -> Path:
     if path.suffix.lower() != ".pdf":
         path = path.with_name(path.name + ".pdf")
     path = exports.check_target(path, "path")
-    with exports.exporting(path) as out, session.transaction(write=True) as db:
+    with exports.exporting(path, "path") as out, session.transaction(write=True) as db:
         row, info = _visible(session, db, letter_id)
         out.write(_checked_pdf(row))
         audit.record(

@@ -164,7 +164,7 @@ def export_letter(
     session.require(Operation.VIEW_CASES)
     check_type(type_id)
     to = exports.check_target(to, "out")
-    with exports.exporting(to) as out, session.transaction(write=True) as db:
+    with exports.exporting(to, "out") as out, session.transaction(write=True) as db:
         case = scope.require_case_by_reference(
             session, db, reference, operation=Operation.VIEW_CASES
         )

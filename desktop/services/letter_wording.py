@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from desktop.dates import uk_today, utc_now
 from desktop.domain.roles import Operation
+from desktop.domain.text import refuse_unstorable
 from desktop.errors import ValidationError
 from desktop.services import audit
 from desktop.services.session import UserSession
@@ -141,7 +142,8 @@ def letter_wording(session: UserSession, *, type_id: str) -> LetterWording:
 
 def check_wording(type_id: str, text: str) -> None:
     """Refuse wording that would not make a letter: a syntax error or unknown field (with
-    its line), a sandbox escape, or a template that fails over the sample case."""
+    its line), a sandbox escape, a template that fails over the sample case, or characters
+    that cannot be stored or that turn text backwards (`text.refuse_unstorable`)."""
     from reports.letter_fields import sample_fields
     from reports.letter_templates import check_template, render_body
 
@@ -149,6 +151,7 @@ def check_wording(type_id: str, text: str) -> None:
         raise ValidationError(
             "The letter has no wording. Type the letter, or restore the default.", "text"
         )
+    refuse_unstorable(text, field="text", label="The wording", allowed="\n\r\t")
     check_template(type_id, text)
     render_body(type_id, sample_fields(), template_text=text)
 
@@ -203,7 +206,10 @@ def save_wording(session: UserSession, *, type_id: str, text: str) -> LetterWord
 
 def restore_default(session: UserSession, *, type_id: str) -> LetterWording:
     """Go back to the shipped wording; the trust's versions stay on record."""
+    from reports.letter_templates import letter_type
+
     session.require(Operation.EDIT_TRUST)
+    letter_type(type_id)  # ValidationError for an unknown type, before any query
     with session.transaction(write=True) as db:
         current, _version = wording_in_use(db, type_id)
         if current is None:

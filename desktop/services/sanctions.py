@@ -30,6 +30,7 @@ from desktop.domain.ladder import (
     role_names,
 )
 from desktop.domain.policy import Profile, Step, StepKind
+from desktop.domain.record_dates import check_not_too_early
 from desktop.domain.restrictions import RestrictionState
 from desktop.domain.roles import Operation, Role
 from desktop.domain.sanctions import (
@@ -176,6 +177,7 @@ def _plan(session: UserSession, db: Session, case: Case, draft: StepDraft) -> _P
             "A step is recorded on or after the day it is taken; this date is in the future.",
             "taken_on",
         )
+    check_not_too_early(draft.taken_on, field="taken_on")
     details = _clean_details(step.kind, draft.details)
     values = {**details, "taken_on": draft.taken_on, "schools": list(draft.school_ids)}
     step_requirements.check_requirements(step.kind, values)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Operation, Role, is_permitted
+from desktop.domain.second_factor import SecondFactorStep
 from desktop.errors import NotPermitted, SessionEnded
 from desktop.storage.models import User, user_schools
 from desktop.storage.store import Store
@@ -17,6 +18,17 @@ from desktop.storage.store import Store
 # Session info: the signed-in account's audit keys, for the audit trail's writer.
 AUDIT_KEYS_INFO = "casebook_audit_keys"
 STORE_INFO = "casebook_store"  # the open store, for the audit head kept outside it
+
+
+class SecondFactorNeeded(NotPermitted):
+    """A service was called before the sign-in's second step was done."""
+
+    def __init__(self, step: SecondFactorStep) -> None:
+        super().__init__(
+            "Type the code from your authenticator app to finish signing in."
+            if step is SecondFactorStep.CODE
+            else "Set up two-step sign-in first: the trust requires it for administrators."
+        )
 
 
 def bind_store(db: Session, store: Store) -> None:
@@ -58,6 +70,14 @@ class UserSession:
     # Signed in with a password someone else set (a reset): they must choose their own
     # before anything else. `auth.change_password` clears it.
     must_change_password: bool = False
+    # Signed in with the password (or a remembered device), but the second step is still
+    # owed: the code (`auth.verify_second_factor`), or setting it up when the trust requires
+    # it (`second_factor.confirm_enrolment`). Until then every service call is refused.
+    second_factor_step: SecondFactorStep | None = None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.second_factor_step is not None
 
     @property
     def is_sample(self) -> bool:
@@ -65,6 +85,7 @@ class UserSession:
         return self.store.identity.is_sample
 
     def require(self, operation: Operation) -> None:
+        self._check_signed_in_fully()
         if not is_permitted(self.actor.role, operation):
             raise NotPermitted(
                 f"{self.actor.role.label} accounts cannot {_OPERATION_WORDS[operation]}."
@@ -81,11 +102,25 @@ class UserSession:
         then holds the store's write lock from its first read, so numbers it allocates
         (case references, audit entry ids) cannot be taken by another user meanwhile, and
         it waits for another writer rather than failing with "database is locked".
+        Refused (SecondFactorNeeded) while the sign-in's second step is still owed.
         """
+        self._check_signed_in_fully()
+        with self.sign_in_transaction(write=write) as db:
+            yield db
+
+    @contextmanager
+    def sign_in_transaction(self, *, write: bool = False) -> Iterator[Session]:
+        """`transaction()` without waiting for the second step: only for signing in and out
+        and for the second factor's own steps (`auth`, `second_factor`), which check for
+        themselves which step they may take."""
         with self.store.transaction(write=write) as db:
             bind_store(db, self.store)
             self._check_still_allowed(db)
             yield db
+
+    def _check_signed_in_fully(self) -> None:
+        if self.second_factor_step is not None:
+            raise SecondFactorNeeded(self.second_factor_step)
 
     def _check_still_allowed(self, db: Session) -> None:
         """An account removed, switched off or given another role or other schools since

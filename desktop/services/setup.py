@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from desktop.domain.text import clean_block, clean_line, clean_username
 from desktop.errors import StoreExists, ValidationError
 from desktop.services import audit, frontdesk, policies
 from desktop.services.session import AUDIT_KEYS_INFO, UserSession
+from desktop.services.signatures import check_prints
 from desktop.services.store import actor_for, grants_for, signer_id_for
 from desktop.storage import migrate
 from desktop.storage.atomic import write_atomically
@@ -90,6 +92,7 @@ def clean_trust(draft: TrustDraft) -> TrustDraft:
         raise ValidationError("Two schools have the same name.", "schools")
     if draft.logo is not None:
         check_logo(draft.logo)
+        check_prints(draft.logo, field="logo", what="logo")
     policies.shipped_text(draft.policy_id)  # refuses a procedure Casebook does not ship
     return TrustDraft(
         clean_line(draft.name, field="trust_name", label="The trust's name"),
@@ -124,7 +127,7 @@ def create_store(
     admin = clean_admin(admin)
     if path.exists() or keys_path_for(path).exists():
         raise StoreExists()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _check_folder(path.parent)
     key = new_database_key()
     everything = Keys(front_desk=new_database_key(), cases=key, audit=new_database_key())
     keyfile = KeyFile.create(keys_path_for(path))
@@ -236,6 +239,7 @@ def build_store(
     """
     if path.exists():
         raise StoreExists()
+    _check_folder(path.parent)
     temporary = path.with_name(f".{path.name}.building")
     _remove_store_files(temporary)
     for leftover in _sidecars(path):  # from a move cut short: useless without the database
@@ -252,6 +256,19 @@ def build_store(
         if source.exists():
             os.replace(source, target)
     os.replace(temporary, path)
+
+
+def _check_folder(folder: Path) -> None:
+    """Make the store's folder if need be, and prove a file can be saved in it, so a
+    read-only or system folder (/proc, a locked share) is refused in words."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        raise ValidationError(
+            f"Casebook cannot save files in {folder}. Choose a folder you can save to.", "path"
+        ) from None
 
 
 def _sidecars(path: Path) -> list[Path]:

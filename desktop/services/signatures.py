@@ -152,21 +152,29 @@ def my_signature(session: UserSession) -> MySignature:
         )
 
 
-def _check_prints(image: bytes) -> None:
-    """Refuse an image ReportLab cannot draw, by laying it out as a letter would."""
+def check_prints(image: bytes, *, field: str, what: str) -> None:
+    """Refuse an image ReportLab cannot draw (a PNG or JPEG in name only, cut short or
+    damaged), by laying it out as a letter would; a signature's and the logo's rule."""
     from reports.letters import Letter, Letterhead, Recipient, Signatory, make_letter
 
-    make_letter(
-        Letter(
-            letterhead=Letterhead("Check", [], "", []),
-            recipient=Recipient("Check", ["Check"]),
-            reference="CHECK",
-            date=dt.date(2026, 1, 1),
-            salutation="Dear Check",
-            body=["Check."],
-            signatory=Signatory("Check", "Check", signature=image),
+    try:
+        make_letter(
+            Letter(
+                letterhead=Letterhead("Check", [], "", []),
+                recipient=Recipient("Check", ["Check"]),
+                reference="CHECK",
+                date=dt.date(2026, 1, 1),
+                salutation="Dear Check",
+                body=["Check."],
+                signatory=Signatory("Check", "Check", signature=image),
+            )
         )
-    )
+    except ValidationError as exc:
+        raise ValidationError(
+            f"The {what} could not be read; it may be damaged. Scan or export it again as "
+            "PNG or JPEG.",
+            field,
+        ) from exc
 
 
 def register_signature(session: UserSession, *, image: bytes) -> MySignature:
@@ -174,14 +182,7 @@ def register_signature(session: UserSession, *, image: bytes) -> MySignature:
     PNG or JPEG, too large, or damaged."""
     session.require(Operation.SIGN_LETTERS)
     check_signature(image)
-    try:
-        _check_prints(image)
-    except ValidationError as exc:
-        raise ValidationError(
-            "The signature image could not be read; it may be damaged. Scan or export it "
-            "again as PNG or JPEG.",
-            "signature",
-        ) from exc
+    check_prints(image, field="signature", what="signature image")
     digest = hashlib.sha256(image).hexdigest()
     with session.transaction(write=True) as db:
         row = db.scalar(select(Signature).where(Signature.user_id == session.actor.user_id))

@@ -15,6 +15,7 @@ from desktop.domain.text import clean_block, clean_line
 from desktop.errors import NotFound, ValidationError
 from desktop.services import audit, scope
 from desktop.services.session import UserSession
+from desktop.services.signatures import check_prints
 from desktop.storage.models import School, Trust, User
 
 
@@ -74,7 +75,10 @@ def update_trust(
     session.require(Operation.EDIT_TRUST)
     name = clean_line(name, field="trust_name", label="The trust's name")
     address = clean_block(address, field="trust_address", label="The trust's address")
-    media = check_logo(logo) if isinstance(logo, bytes) else None
+    media = None
+    if isinstance(logo, bytes):
+        media = check_logo(logo)
+        check_prints(logo, field="logo", what="logo")  # not only PNG by its first bytes
     with session.transaction(write=True) as db:
         trust = _trust(db)
         changed = [

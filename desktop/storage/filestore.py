@@ -21,18 +21,19 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
 from desktop.errors import (
+    DatabaseDamaged,
+    KeyFileForeign,
     NotPermitted,
     SessionEnded,
     StoreBusy,
     StoreDamaged,
-    StoreMissing,
     TooManyAttempts,
     WrongPassword,
 )
 from desktop.storage import frontdesk, migrate, rekeying
 from desktop.storage.atomic import discard_leftovers, write_atomically
+from desktop.storage.damage import check_database_file, check_pages, why_unopened
 from desktop.storage.engine import (
-    SQLITE_HEADER,
     WRITE_OPTION,
     fold_in_log,
     make_engine,
@@ -61,10 +62,6 @@ from desktop.storage.store import (
 
 log = logging.getLogger(__name__)
 
-DAMAGED = (
-    "The case store {name} is damaged and cannot be read. Nothing more will be written to "
-    "it. Restore it and its .keys file from your latest backup, or ask your IT support."
-)
 # Session info keys a write transaction uses to pass work to the store's commit.
 KEYFILE_INFO = "casebook_keyfile"
 FRONT_DESK_INFO = "casebook_front_desk"
@@ -235,7 +232,7 @@ class EncryptedFileStore(Store):
                     raise StoreBusy(
                         "Another user has just changed this case store's key. Try again."
                     ) from exc
-                raise StoreDamaged(DAMAGED.format(name=self.path.name)) from exc
+                raise DatabaseDamaged(self.path.name) from exc
             raise
 
     def _key_changed_meanwhile(self) -> bool:
@@ -389,9 +386,9 @@ class FileStoreLocation(StoreLocation):
 
     @property
     def keyfile(self) -> KeyFile:
-        """Read afresh each time: another sign-in may have changed it since."""
-        if not self.path.exists():
-            raise StoreMissing(f"There is no case store at {self.path}.")
+        """Read afresh each time: another sign-in may have changed it since. The database
+        file is looked at first, so a foreign one is named before its key file is touched."""
+        check_database_file(self.path)
         return KeyFile.load(self.keys_path)
 
     @property
@@ -454,23 +451,12 @@ class FileStoreLocation(StoreLocation):
                 keyfile.remove_slot(slot_id)
 
 
-def check_database_file(path: Path) -> None:
-    """Refuse, before any connection touches it, a file that cannot be a case store: an
-    empty file or a plain SQLite one is never written into."""
-    try:
-        with path.open("rb") as handle:
-            first = handle.read(16)
-    except FileNotFoundError:
-        raise StoreMissing(f"There is no case store at {path}.") from None
-    if len(first) < 16 or first == SQLITE_HEADER:
-        raise StoreDamaged(DAMAGED.format(name=path.name))
-
-
 def open_store(path: Path, opened: Opened, keyfile: KeyFile) -> EncryptedFileStore:
     """The one way a store is opened (setup, sign-in, recovery, a remembered device).
 
-    Keys the engine, proves the key fits, checks the file pairs with its key file and
-    brings the schema up to date: explicitly, here, before any session uses it.
+    Keys the engine, proves the key fits, checks every page and that the file pairs with
+    its key file, and brings the schema up to date: explicitly, here, before any session
+    uses it. Nothing is written to a store that fails a check (desktop.storage.damage).
     """
     check_database_file(path)
     key = opened.keys.cases
@@ -481,22 +467,24 @@ def open_store(path: Path, opened: Opened, keyfile: KeyFile) -> EncryptedFileSto
         probe(engine)
     except StoreDamaged:
         if opened.keys.cases_previous is None:
-            raise StoreDamaged(DAMAGED.format(name=path.name)) from None
+            raise why_unopened(path, key, opened.keys.front_desk, keyfile.store_id) from None
         key = opened.keys.cases_previous  # a re-key cut short
         engine = make_engine(path, key)
         probe(engine)
     try:
         if opened.keys.cases_previous is not None:  # a re-key was under way
             fold_in_log(engine)
-        upgrade_schema(engine)
+        check_pages(engine, path)
+        migrate.check_revision(engine, path.name)  # a newer store: refused before migrating
         with session_factory(engine)() as db:
             store_id = db.get(StoreMeta, STORE_ID_KEY)
             is_sample = db.get(StoreMeta, SAMPLE_META_KEY) is not None
         if store_id is None or store_id.value != keyfile.store_id:
-            raise StoreDamaged("The key file beside this case store belongs to a different store.")
+            raise KeyFileForeign(path.name, keyfile.path.name)
+        migrate.bring_up_to_date(engine, path.name)
     except DatabaseError as exc:
         engine.dispose()
-        raise StoreDamaged(DAMAGED.format(name=path.name)) from exc
+        raise DatabaseDamaged(path.name) from exc
     except BaseException:
         engine.dispose()
         raise
@@ -508,25 +496,3 @@ def open_store(path: Path, opened: Opened, keyfile: KeyFile) -> EncryptedFileSto
         is_sample=is_sample,
         file_key=key,
     )
-
-
-def upgrade_schema(engine: Engine) -> None:
-    """Migrate an older store to this version's schema; refuse one from a newer version,
-    and one with no schema at all (a store is only ever made whole, by setup)."""
-    revision = migrate.current_revision(engine)
-    if revision == migrate.head_revision():
-        return
-    if revision is None:
-        raise StoreDamaged("This file is not a Casebook case store.")
-    if revision not in _known_revisions():
-        raise StoreDamaged(
-            "This case store was made by a newer version of Casebook. Update Casebook."
-        )
-    migrate.upgrade(engine)
-
-
-def _known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}

@@ -1,15 +1,15 @@
 """The key file's shape: refuse anything but a well-formed one, so later code can trust it.
 
 Version 1 files (development builds before November 2026) and files from a newer version
-are refused with their own messages; anything else malformed is `ValueError`, which the
-loader turns into "damaged".
+(`StoreTooNew`) are refused with their own messages; anything else malformed is
+`ValueError`, which the loader turns into `KeyFileDamaged`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from desktop.errors import StoreDamaged
+from desktop.errors import StoreDamaged, StoreTooNew
 from desktop.storage import keycrypto as kc
 
 FORMAT = "casebook-keys"
@@ -31,9 +31,7 @@ def check_structure(data: Any) -> None:
     if not isinstance(version, int):
         raise ValueError("no version")
     if version > VERSION:
-        raise StoreDamaged(
-            "This case store was made by a newer version of Casebook. Update Casebook."
-        )
+        raise StoreTooNew()
     if version < VERSION:
         raise StoreDamaged(EARLY_VERSION)
     if not isinstance(data.get("store_id"), str) or not isinstance(data.get("slots"), dict):

@@ -29,7 +29,14 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from desktop.errors import StoreDamaged, StoreMissing, WrongPassword, WrongRecoveryKey
+from desktop.errors import (
+    KeyFileDamaged,
+    KeyFileMissing,
+    StoreDamaged,
+    StoreTooNew,
+    WrongPassword,
+    WrongRecoveryKey,
+)
 from desktop.paths import keys_file_for
 from desktop.storage import keycrypto as kc
 from desktop.storage.atomic import write_atomically
@@ -64,6 +71,12 @@ __all__ = [
     "format_recovery_key",
     "parse_recovery_key",
 ]
+
+
+def store_name_for(keys_path: Path) -> str:
+    """The name of the store a key file belongs beside (`trust.casebook` for
+    `trust.casebook.keys`)."""
+    return keys_path.name.removesuffix(".keys")
 
 
 def signer_key(audit_key: bytes, signer_id: str) -> bytes:
@@ -187,24 +200,26 @@ class KeyFile:
 
     @classmethod
     def load(cls, path: Path) -> KeyFile:
+        """Read and check the key file; it is never made anew here (KeyFile.create is for a
+        new store only), so a store missing its key file stays without one."""
         try:
             raw = path.read_bytes()
         except FileNotFoundError as exc:
-            raise StoreMissing(
-                f"The key file {path.name} is missing, so the case store cannot be opened. "
-                "Restore it from a backup next to the database file."
-            ) from exc
+            raise KeyFileMissing(store_name_for(path), path.name) from exc
         try:
             data = json.loads(raw.decode("utf-8"))
             check_structure(data)
+        except StoreTooNew:
+            raise StoreTooNew(store_name_for(path)) from None
         except StoreDamaged:
             raise
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
-            raise StoreDamaged(
-                f"The key file {path.name} is damaged or is not a Casebook key file. "
-                "Restore it from a backup next to the database file."
-            ) from exc
+            raise KeyFileDamaged(path.name) from exc
         return cls(path, data, raw)
+
+    @property
+    def store_name(self) -> str:
+        return store_name_for(self.path)
 
     @property
     def changed(self) -> bool:
@@ -345,7 +360,7 @@ class KeyFile:
         try:
             return self._open(RECOVERY_SLOT, slot_key)
         except InvalidTag:
-            raise WrongRecoveryKey() from None
+            raise WrongRecoveryKey.for_store(self.store_name) from None
 
     def add_device(self, keys: Keys) -> tuple[str, bytes]:
         """A slot opened by a random secret that only this device's keyring holds."""

@@ -336,19 +336,28 @@ class BackupScheduler(QObject):
         ReadOp(
             parent=self.window,
             session=session,
-            run=lambda job: backups.last_backup(job.session),
-            success=lambda last: self._remind(session, settings, last, today),
+            run=lambda job: (
+                backups.last_backup(job.session),
+                backups.store_made_at(job.session),
+            ),
+            success=lambda found: self._remind(session, settings, *found, today),
             failure=lambda exc: log.info("backup.reminder_failed %s", type(exc).__name__),
             progress="",
         ).start()
 
     def _remind(
-        self, session: UserSession, settings: BackupSettings, last: LastBackup | None, today: str
+        self,
+        session: UserSession,
+        settings: BackupSettings,
+        last: LastBackup | None,
+        made_at: dt.datetime,
+        today: str,
     ) -> None:
         now = self.clock()
         if session is not self.session or session.closed or self.reminder is not None:
             return
-        if last is not None and now - last.at < REMIND_AFTER:
+        since = last.at if last is not None else made_at  # a new store: a week's grace
+        if now - since < REMIND_AFTER:
             self.reminder_checked.emit(False)
             return
         settings.set_reminded_on(today)

@@ -1,5 +1,5 @@
-"""The case list's table: its columns' widths, fitted to the window, its sort order, and
-the filter bar's "Needs attention" box."""
+"""The case list's table: its columns' widths, fitted to the window, its sort order, the
+filter bar's "Needs attention" box, and the words of its count."""
 
 from __future__ import annotations
 
@@ -36,6 +36,15 @@ NEEDS_ATTENTION_TIP = (
     f"Show only the cases with something overdue or due in the next {SOON_DAYS} days: a "
     "deadline for representations, a review, the end of a bar or plan, or a task."
 )
+
+
+def count_text(total: int, exact: bool = True) -> str:
+    """The case list's count for the status bar: "1 case", "1,234 cases", or, for a search
+    counted only up to its cap (`CaseTableModel.total_exact` False), "More than 1,000
+    cases"."""
+    if not exact:
+        return f"More than {total:,} cases"
+    return f"{total:,} case" if total == 1 else f"{total:,} cases"
 
 
 class SqueezableCheckBox(QCheckBox):

@@ -1,9 +1,12 @@
 """The case list as a Qt table model, fetched a page at a time from services.cases.
 
-Only the pages the view has scrolled to are held; the total comes from `count_cases`, so a
-trust with tens of thousands of cases opens as fast as one with ten. Every load runs off the
-UI thread (a `ReadOp`): the rows already shown stay until the new ones arrive, and a load
-overtaken by a newer one (the person typed again) is dropped. Each page brings its cases'
+Only the pages the view has scrolled to are held; the count and first page come from
+`find_cases`, so a trust with tens of thousands of cases opens as fast as one with ten. A
+search is counted only up to `cases.COUNT_CAP` ("More than 1,000 cases": `total_exact` is
+False); scrolling on past that fetches until a page comes back short, which gives the
+count. Every load runs off the UI thread (a `ReadOp`): the rows already shown stay until
+the new ones arrive, and a load overtaken by a newer one (the person typed again) is
+dropped. Each page brings its cases'
 next due items with it (`services.due.case_list_due`, one call per page), never the whole
 table's.
 """
@@ -24,7 +27,7 @@ from desktop.domain.cases import CaseStatus, stage_label
 from desktop.domain.due import DueItem, DueKind, DueState
 from desktop.errors import user_message
 from desktop.services import cases, due
-from desktop.services.cases import NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
+from desktop.services.cases import COUNT_CAP, NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
 from desktop.services.session import UserSession
 from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
 
@@ -45,6 +48,15 @@ SORT_KEYS = (
     CaseSort.NEXT_DUE,
 )
 LATE = QColor(176, 0, 32)  # overdue: red, and the words say so too
+RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+ROLES_USED = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ForegroundRole,
+    }
+)
 ENDED = {DueKind.BAR_END: "Bar", DueKind.PLAN_END: "Communication plan"}
 
 
@@ -101,12 +113,14 @@ class Page:
 
 @dataclass(frozen=True)
 class FirstPage:
-    """What a (re)load brings back: the count, the first page, and whether any case exists."""
+    """What a (re)load brings back: the count (exact, or more than `total` when `exact` is
+    False), the first page, and whether any case exists."""
 
     total: int
     rows: list[CaseRow]
     any_cases: bool
     due: dict[int, DueItem] = field(default_factory=dict)
+    exact: bool = True
 
 
 def _with_due(session: UserSession, rows: list[CaseRow], today: dt.date) -> Page:
@@ -114,13 +128,17 @@ def _with_due(session: UserSession, rows: list[CaseRow], today: dt.date) -> Page
     return Page(rows, items)
 
 
-def load_first_page(session: UserSession, filters: CaseFilters, order: CaseOrder) -> FirstPage:
+def load_first_page(
+    session: UserSession, filters: CaseFilters, order: CaseOrder, count_up_to: int = COUNT_CAP
+) -> FirstPage:
     """The reads a new filter, search or sort needs (on a pool thread)."""
     today = uk_today()
-    total = cases.count_cases(session, **filters, today=today)
-    rows = cases.list_cases(session, **filters, order=order, offset=0, limit=PAGE, today=today)
-    page = _with_due(session, rows, today)
-    return FirstPage(total, rows, bool(total) or cases.has_cases(session), page.due)
+    found = cases.find_cases(
+        session, **filters, order=order, limit=PAGE, today=today, count_up_to=count_up_to
+    )
+    page = _with_due(session, found.rows, today)
+    any_cases = bool(found.total) or cases.has_cases(session)
+    return FirstPage(found.total, found.rows, any_cases, page.due, found.exact)
 
 
 def load_page(session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int) -> Page:
@@ -140,12 +158,16 @@ class CaseTableModel(QAbstractTableModel):
     totalChanged = Signal(int)  # how many cases match the filters
     loaded = Signal()  # a load (the first page or the next) has been shown, or has failed
 
-    def __init__(self, session: UserSession | None = None, parent=None):
+    def __init__(
+        self, session: UserSession | None = None, parent=None, *, count_up_to: int = COUNT_CAP
+    ):
         super().__init__(parent)
         self._session = session
+        self._count_up_to = count_up_to  # how far a search is counted
         self._rows: list[CaseRow] = []
         self._due: dict[int, DueItem] = {}  # the loaded rows' next due items, by case id
         self._total = 0
+        self._exact = True  # False: more than `_total` match (a search's count stops there)
         self._filters: CaseFilters = {
             "search": "",
             "school_id": None,
@@ -162,7 +184,12 @@ class CaseTableModel(QAbstractTableModel):
     # -- what the window calls -----------------------------------------------------------
     @property
     def total(self) -> int:
+        """How many cases match; when `total_exact` is False, more than this many do."""
         return self._total
+
+    @property
+    def total_exact(self) -> bool:
+        return self._exact
 
     @property
     def error(self) -> str:
@@ -227,8 +254,10 @@ class CaseTableModel(QAbstractTableModel):
             self._loading = False
             self._show_first_page(FirstPage(0, [], False))
             return
-        filters, order = self.filters, self._order
-        self._load(lambda job: load_first_page(job.session, filters, order), self._show_first_page)
+        filters, order, up_to = self.filters, self._order, self._count_up_to
+        self._load(
+            lambda job: load_first_page(job.session, filters, order, up_to), self._show_first_page
+        )
 
     def _load(self, run: Callable[[Job], Any], success: Callable[[Any], None]) -> None:
         """One read of the list off the UI thread; only the newest one's rows are shown."""
@@ -250,7 +279,7 @@ class CaseTableModel(QAbstractTableModel):
         self._loading = False
         self.beginResetModel()
         self._rows, self._due, self._total, self._error = [], {}, 0, ""
-        self._any_cases = False
+        self._any_cases, self._exact = False, True
         self._session = None
         self.endResetModel()
         self.totalChanged.emit(0)
@@ -268,7 +297,7 @@ class CaseTableModel(QAbstractTableModel):
     def canFetchMore(self, parent=QModelIndex()):  # noqa: B008
         if parent.isValid() or self._session is None or self._loading:
             return False
-        return len(self._rows) < self._total
+        return len(self._rows) < self._total or not self._exact
 
     def fetchMore(self, parent=QModelIndex()):  # noqa: B008
         """Ask for the next page; it is appended when it arrives."""
@@ -299,9 +328,13 @@ class CaseTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Painting a page asks every visible cell for a dozen roles: the rest go at once.
+        if role not in ROLES_USED or not index.isValid():
             return None
-        row, column = self._rows[index.row()], index.column()
+        at = index.row()
+        if not 0 <= at < len(self._rows):
+            return None
+        row, column = self._rows[at], index.column()
         if column == NEXT_DUE:
             return self._due_data(self._due.get(row.id), role)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -309,7 +342,7 @@ class CaseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == SCHOOLS:
             return "\n".join(row.schools)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == OPENED:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return RIGHT_ALIGNED
         return None
 
     @staticmethod
@@ -344,10 +377,11 @@ class CaseTableModel(QAbstractTableModel):
 
     def _show_first_page(self, page: FirstPage) -> None:
         self.beginResetModel()
-        self._rows, self._due, self._total, self._any_cases, self._error = (
+        self._rows, self._due, self._total, self._exact, self._any_cases, self._error = (
             page.rows,
             dict(page.due),
             page.total,
+            page.exact,
             page.any_cases,
             "",
         )
@@ -356,15 +390,17 @@ class CaseTableModel(QAbstractTableModel):
         self.loaded.emit()
 
     def _append_page(self, page: Page) -> None:
-        if not page.rows:  # cases were removed since the count: stop asking
-            self._total = len(self._rows)
-            self.totalChanged.emit(self._total)
-        else:
+        if page.rows:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)
             self._rows.extend(page.rows)
             self._due.update(page.due)
             self.endInsertRows()
+        # A short page is the last: its end gives the count a search did not finish (or
+        # cases were removed since the count); either way, stop asking.
+        if len(page.rows) < PAGE and (not self._exact or len(self._rows) < self._total):
+            self._total, self._exact = len(self._rows), True
+            self.totalChanged.emit(self._total)
         self.loaded.emit()
 
     def _refused(self, exc: BaseException) -> None:
@@ -372,6 +408,7 @@ class CaseTableModel(QAbstractTableModel):
         log.info("case_list.load_refused: %s", type(exc).__name__)
         self.beginResetModel()
         self._rows, self._due, self._total, self._any_cases = [], {}, 0, False
+        self._exact = True
         self._error = user_message(exc)
         self.endResetModel()
         self.loadFailed.emit(self._error)

@@ -61,6 +61,12 @@ def build_actions(window) -> None:
         "&Restore from a backup…",
         tip="Put back the case store from a backup file (the store now here is kept aside)",
     )
+    window.annual_report_action = _action(
+        window,
+        "annualReportAction",
+        "&Annual board report…",
+        tip="The anonymised yearly report to the board: incidents, action taken and outcomes",
+    )
     window.lock_action = _action(window, "lockAction", "&Lock", "lock", ("Ctrl+L",))
     window.settings_action = _action(
         window, "settingsAction", "&Settings…", "settings", preferences_keys
@@ -92,6 +98,9 @@ def build_menus_and_toolbar(window) -> None:
     view_menu.addAction(window.calendar_action)
     view_menu.addSeparator()
     view_menu.addActions([window.refresh_action, window.find_action])
+    reports_menu = menus.addMenu("&Reports")
+    reports_menu.setObjectName("reportsMenu")
+    reports_menu.addAction(window.annual_report_action)
     help_menu = menus.addMenu("&Help")
     help_menu.addActions([window.help_action, window.about_action])
 

@@ -32,7 +32,7 @@ from desktop.services import trust as trust_service
 from desktop.services.cases import CaseRow
 from desktop.services.session import UserSession
 from desktop.ui.backup_scheduler import BackupScheduler
-from desktop.ui.case_list import CaseColumns
+from desktop.ui.case_list import CaseColumns, count_text
 from desktop.ui.case_table_model import CaseTableModel
 from desktop.ui.change_password_dialog import ChangePasswordDialog
 from desktop.ui.clipboard_guard import ClipboardGuard
@@ -71,10 +71,6 @@ def not_permitted_note() -> str:
     )
 
 
-def count_text(total: int) -> str:
-    return f"{total:,} case" if total == 1 else f"{total:,} cases"
-
-
 class MainWindow(QMainWindow):
     """Shows the cases the signed-in user may see; locks, and hands over to settings."""
 
@@ -94,6 +90,7 @@ class MainWindow(QMainWindow):
     about_action: QAction
     backup_action: QAction
     restore_action: QAction
+    annual_report_action: QAction
 
     def __init__(self, session: UserSession, *, state=None):
         super().__init__()
@@ -205,6 +202,7 @@ class MainWindow(QMainWindow):
         self.calendar_action.triggered.connect(self.show_calendar)
         self.backup_action.triggered.connect(self.backups.back_up_now)
         self.restore_action.triggered.connect(self.restore_from_backup)
+        self.annual_report_action.triggered.connect(self.show_annual_report)
         self.due_label.open_calendar.connect(self.show_calendar)
         self.open_case_action.triggered.connect(self.open_selected_case)
         self.case_table.doubleClicked.connect(self._open_row)
@@ -292,6 +290,7 @@ class MainWindow(QMainWindow):
         can_back_up = enabled and self.session.can(Operation.BACKUP)
         self.backup_action.setEnabled(can_back_up)
         self.restore_action.setEnabled(can_back_up)
+        self.annual_report_action.setEnabled(enabled and self.session.can(Operation.BOARD_REPORT))
 
     def _end_session(self):
         """Sign out and leave nothing about a case on screen or in the model."""
@@ -387,6 +386,13 @@ class MainWindow(QMainWindow):
         if not self.locked:
             restore_from_main(self, end_session=self._end_session, signed_in=self._unlocked)
 
+    def show_annual_report(self):
+        """The annual report to the board (Reports > Annual board report...)."""
+        if not self.locked and self.session.can(Operation.BOARD_REPORT):
+            from desktop.ui.report_dialog import show_report_dialog
+
+            show_report_dialog(self.session, self)
+
     def show_calendar(self):
         """The calendar of reviews and deadlines (Ctrl+Shift+C); an item opens its case at
         the place that settles it."""
@@ -413,7 +419,7 @@ class MainWindow(QMainWindow):
     def _show_total(self, total: int):
         if self.locked:
             return
-        self.count_label.setText(count_text(total))
+        self.count_label.setText(count_text(total, self.model.total_exact))
         if total:
             self.empty_label.hide()
             self.case_table.show()

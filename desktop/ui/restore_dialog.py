@@ -48,7 +48,7 @@ from desktop.ui.worker import BusyIndicator, fit_height
 log = logging.getLogger(__name__)
 
 BACKUP_FILES = "Casebook backups (*.casebook-backup);;All files (*)"
-WRONG_PASSWORD = (
+WRONG_PASSWORD = (  # nosec B105  # the message for a wrong password, not a password
     "That username and password do not open the store in this backup (it needs a password "
     "that worked when the backup was made). Nothing was changed."
 )

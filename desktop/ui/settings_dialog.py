@@ -31,6 +31,7 @@ from desktop.ui.letter_templates_page import LetterTemplatesPage
 from desktop.ui.messages import Messenger
 from desktop.ui.people_access_page import PeopleAccessPage
 from desktop.ui.procedure_page import ProcedurePage
+from desktop.ui.second_factor_page import SecondFactorPage
 from desktop.ui.settings_pages import PreferencesPage, SchoolsPage, SettingsPage, TrustPage
 from desktop.ui.signature_page import SignaturePage
 
@@ -44,6 +45,7 @@ PAGES: list[type[SettingsPage]] = [
     ProcedurePage,
     LetterTemplatesPage,
     SignaturePage,
+    SecondFactorPage,
     PreferencesPage,
 ]
 

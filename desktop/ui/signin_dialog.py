@@ -29,6 +29,7 @@ from desktop.errors import (
     NotPermitted,
     TooManyAttempts,
     WrongPassword,
+    restore_may_help,
     user_message,
 )
 from desktop.services import devices
@@ -63,24 +64,32 @@ def _remembered_user(store_path: Path | StoreLocation) -> str | None:
 
 
 def _open_store(store_path: Path | StoreLocation, username: str, password: str, remember: bool):
-    """Sign in, then (if asked) remember this device; a keyring that refuses is only noted."""
-    auth = _auth()
-    session = auth.sign_in_any(store_path, username=username, password=password)
-    problem: CasebookError | OSError | None = None
-    if remember and _front_desk(session):
-        problem = NotPermitted(
+    """Sign in, then (if asked) remember this device; a keyring that refuses is only noted.
+    A sign-in that still owes its second step is remembered once that is done."""
+    session = _auth().sign_in_any(store_path, username=username, password=password)
+    if getattr(session, "needs_second_factor", False):
+        return session, None
+    return session, _remember(session, remember)
+
+
+def _remember(session, remember: bool) -> CasebookError | OSError | None:
+    """Remember this device for the session's account, if asked; what went wrong, if
+    anything (the session stays open); anything unexpected closes it."""
+    if not remember:
+        return None
+    if _front_desk(session):
+        return NotPermitted(
             "Front-desk accounts are not remembered on a computer: sign in with your "
             "password each time."
         )
-    elif remember:
-        try:
-            auth.remember_this_device(session)
-        except (CasebookError, OSError) as exc:
-            problem = exc
-        except BaseException:
-            session.close()
-            raise
-    return session, problem
+    try:
+        _auth().remember_this_device(session)
+    except (CasebookError, OSError) as exc:
+        return exc
+    except BaseException:
+        session.close()
+        raise
+    return None
 
 
 def _front_desk(session) -> bool:
@@ -117,6 +126,7 @@ class SignInDialog(QDialog):
         username: str = "",
         locked: bool = False,
         sample_note: str = "",
+        offer_restore: bool = False,
         parent=None,
     ):
         super().__init__(parent)
@@ -128,6 +138,9 @@ class SignInDialog(QDialog):
         self.session = None
         self._waiting = None  # signed in, but must choose a new password first
         self.new_password_dialog: QDialog | None = None
+        self._owing = None  # signed in, but the second step (a code, or setting it up) is owed
+        self.second_factor_dialog: QDialog | None = None
+        self._remember_later = False  # "remember me" ticked: done once the second step is
         self._busy = False
         self._abandoned = False  # closed while signing in: the session that comes is not used
         self._can_remember = False
@@ -150,6 +163,11 @@ class SignInDialog(QDialog):
         self.forgot_button = child(self, QPushButton, "forgotButton")
         self.switch_user_button = child(self, QPushButton, "switchUserButton")
         self.cancel_button = child(self, QPushButton, "cancelButton")
+        # Start-up's sign-in (offer_restore) offers a backup when sign-in finds the store
+        # damaged or foreign: it then finishes with RESTORE_WANTED, keeping `refusal`.
+        self.offer_restore = offer_restore and not locked
+        self.refusal: BaseException | None = None
+        self.restore_button = self._place_restore_button()
 
         self.setWindowIcon(icon("lock" if locked else "casebook"))
         self.setMinimumWidth(420)
@@ -208,6 +226,20 @@ class SignInDialog(QDialog):
         layout.insertWidget(layout.indexOf(self.error_label) + 1, indicator)
         return indicator
 
+    def _place_restore_button(self) -> QPushButton:
+        """Under the error line, hidden until sign-in finds the store damaged."""
+        button = QPushButton("&Restore from a backup…")
+        button.setObjectName("restoreFromBackupButton")
+        form = self.error_label.parentWidget()
+        layout = form.layout() if form is not None else None
+        if isinstance(layout, QBoxLayout):
+            at = layout.indexOf(self.error_label) + 1
+            layout.insertWidget(at, button, 0, Qt.AlignmentFlag.AlignLeft)
+        else:  # the form was rearranged: still there for the person (and a test) to find
+            button.setParent(self)
+        button.hide()
+        return button
+
     def _look_for_remembered_device(self) -> None:
         """Off the UI thread, since it needs the auth service; the button appears when found."""
         if self.locked or not self.remember_check.isEnabled():
@@ -226,6 +258,7 @@ class SignInDialog(QDialog):
         self.forgot_button.clicked.connect(self._forgotten_password)
         self.switch_user_button.clicked.connect(self._switch_user)
         self.cancel_button.clicked.connect(self.reject)
+        self.restore_button.clicked.connect(self._restore_wanted)
         self._countdown.timeout.connect(self._tick)
         self.username_edit.textEdited.connect(self._clear_error)
         self.password_edit.textEdited.connect(self._clear_error)
@@ -255,6 +288,7 @@ class SignInDialog(QDialog):
             return
         path = self.store_path
         remember = self.remember_check.isEnabled() and self.remember_check.isChecked()
+        self._remember_later = remember
         self._start_sign_in(
             lambda job: _open_store(path, username, password, remember),
             self._signed_in,
@@ -280,6 +314,8 @@ class SignInDialog(QDialog):
             _close_unused(result)
             return
         session, problem = result
+        if not getattr(session, "needs_second_factor", False):
+            self._remember_later = False  # remembered already, if it was asked for
         if problem is not None:
             Messenger.warn(self, "Casebook cannot remember you", user_message(problem))
         self._finish(session)
@@ -287,6 +323,7 @@ class SignInDialog(QDialog):
     def _sign_in_refused(self, exc: BaseException) -> None:
         if self._abandoned:
             return
+        self._offer_restore_for(exc)
         if isinstance(exc, TooManyAttempts):
             self._start_wait(exc.retry_after)
             self.password_edit.setFocus()
@@ -304,6 +341,7 @@ class SignInDialog(QDialog):
 
     def _continue_remembered(self) -> None:
         path = self.store_path
+        self._remember_later = False
         self._start_sign_in(
             lambda job: _auth().sign_in_remembered(path),
             self._remembered_signed_in,
@@ -319,8 +357,21 @@ class SignInDialog(QDialog):
     def _remembered_refused(self, exc: BaseException) -> None:
         if self._abandoned:
             return
+        self._offer_restore_for(exc)
         self.remembered_button.hide()
         self._show_error(user_message(exc), self.password_edit)
+
+    def _offer_restore_for(self, exc: BaseException) -> None:
+        self.refusal = exc
+        self.restore_button.setVisible(self.offer_restore and restore_may_help(exc))
+
+    def _restore_wanted(self) -> None:
+        """Start-up takes it from here: the restore dialog, then a sign-in to the restored
+        store (desktop/ui/damaged_store_dialog.py)."""
+        from desktop.ui.damaged_store_dialog import RESTORE_WANTED
+
+        if not self._busy:
+            self.done(RESTORE_WANTED)
 
     def _forgotten_password(self) -> None:
         dialog = RecoveryDialog(
@@ -332,12 +383,58 @@ class SignInDialog(QDialog):
     def _finish(self, session) -> None:
         if session is None:
             return
+        if getattr(session, "needs_second_factor", False):
+            self._ask_second_factor(session)
+            return
+        if self._remember_later:  # the second step is done: now remember this device
+            self._remember_later = False
+            self._start_sign_in(
+                lambda job: (session, _remember(session, True)),
+                self._signed_in,
+                self._sign_in_refused,
+            )
+            return
         if getattr(session, "must_change_password", False):
             self._require_new_password(session)
             return
         self.session = session
         self.password_edit.clear()
         self.accept()
+
+    def _ask_second_factor(self, session) -> None:
+        """The password was right; the code from the app (or setting the app up, when the
+        trust requires it) comes before Casebook opens. Giving up signs out again."""
+        from desktop.domain.second_factor import SecondFactorStep
+        from desktop.ui.second_factor_dialogs import EnrolAtSignInDialog, SecondFactorDialog
+
+        self._owing = session
+        if session.second_factor_step is SecondFactorStep.CODE:
+            dialog: QDialog = SecondFactorDialog(session, self)
+        else:
+            dialog = EnrolAtSignInDialog(session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._second_factor_done)  # a method: no lambda on its signal
+        self.second_factor_dialog = dialog
+        dialog.open()
+
+    def _second_factor_done(self, result: int) -> None:
+        session, self._owing = self._owing, None
+        self.second_factor_dialog = None
+        if session is None:
+            return
+        if result == QDialog.DialogCode.Accepted and not session.needs_second_factor:
+            self._finish(session)
+            return
+        enrolling = session.second_factor_step != "code"
+        self._remember_later = False
+        _close_unused(session)
+        self.password_edit.clear()
+        self._show_error(
+            "Set up two-step sign-in to carry on: your trust requires it for administrators."
+            if enrolling
+            else "Sign in again, then type the code from your authenticator app.",
+            self.password_edit,
+        )
 
     def _require_new_password(self, session) -> None:
         """A one-time password set by an administrator: the person chooses their own
@@ -406,6 +503,7 @@ class SignInDialog(QDialog):
     def _clear_error(self) -> None:
         if self.error_label.isVisible() and not self._countdown.isActive():
             self.error_label.hide()
+            self.restore_button.hide()
 
     def _start_wait(self, seconds: float) -> None:
         # A little slack, so that signing in the moment the button returns is never refused.

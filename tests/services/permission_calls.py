@@ -24,6 +24,7 @@ from desktop.domain.roles import Operation, Role
 from desktop.services import (
     audit,
     backups,
+    board_report,
     case_people,
     casefile,
     cases,
@@ -37,6 +38,7 @@ from desktop.services import (
     policies,
     sanction_reviews,
     sanctions,
+    second_factor,
     signatures,
     trust,
     users,
@@ -262,7 +264,14 @@ def _set_schools(session: UserSession, world: World) -> object:
 
 
 VIEW, EDIT, TRUST = Operation.VIEW_CASES, Operation.EDIT_CASES, Operation.EDIT_TRUST
-MANAGE = Operation.MANAGE_USERS
+MANAGE, REPORT = Operation.MANAGE_USERS, Operation.BOARD_REPORT
+YEAR = (dt.date(2025, 9, 1), dt.date(2026, 8, 31))
+
+
+def _board_report(world: World) -> board_report.BoardReport:
+    """A report the administrator made, for the calls that save or print one."""
+    return board_report.annual_report(world.admin, start=YEAR[0], end=YEAR[1])
+
 
 NEEDS.update(
     {
@@ -312,6 +321,7 @@ NEEDS.update(
         ),
         # -- the case list, new cases, people ---------------------------------------------
         "desktop.services.cases.list_cases": Needs(VIEW, lambda s, w, c: cases.list_cases(s)),
+        "desktop.services.cases.find_cases": Needs(VIEW, lambda s, w, c: cases.find_cases(s)),
         "desktop.services.cases.all_cases": Needs(VIEW, lambda s, w, c: cases.all_cases(s)),
         "desktop.services.cases.count_cases": Needs(VIEW, lambda s, w, c: cases.count_cases(s)),
         "desktop.services.cases.has_cases": Needs(VIEW, lambda s, w, c: cases.has_cases(s)),
@@ -487,6 +497,20 @@ NEEDS.update(
             Operation.BACKUP,
             lambda s, w, c: backups.make_backup(s, folder=w.file("backups").parent),
         ),
+        # -- the annual report to the board -------------------------------------------------
+        "desktop.services.board_report.annual_report": Needs(
+            REPORT, lambda s, w, c: board_report.annual_report(s, start=YEAR[0], end=YEAR[1])
+        ),
+        "desktop.services.board_report.save_annual_report": Needs(
+            REPORT,
+            lambda s, w, c: board_report.save_annual_report(
+                s, report=_board_report(w), csv_to=w.file("report.csv")
+            ),
+        ),
+        "desktop.services.board_report.record_report_printed": Needs(
+            REPORT,
+            lambda s, w, c: board_report.record_report_printed(s, report=_board_report(w)),
+        ),
         # -- accounts ---------------------------------------------------------------------
         "desktop.services.users.list_users": Needs(MANAGE, lambda s, w, c: users.list_users(s)),
         "desktop.services.users.add_user": Needs(
@@ -528,6 +552,16 @@ NEEDS.update(
         "desktop.services.users_access.list_staff_members": Needs(
             MANAGE, lambda s, w, c: users_access.list_staff_members(s)
         ),
+        # -- two-step sign-in: others' and the trust's rule are the administrators' ---------
+        "desktop.services.second_factor.accounts_with_second_factor": Needs(
+            MANAGE, lambda s, w, c: second_factor.accounts_with_second_factor(s)
+        ),
+        "desktop.services.second_factor.disable_for_user": Needs(
+            MANAGE, lambda s, w, c: second_factor.disable_for_user(s, username=w.fresh_user())
+        ),
+        "desktop.services.second_factor.set_trust_rule": Needs(
+            MANAGE, lambda s, w, c: second_factor.set_trust_rule(s, required=False)
+        ),
     }
 )
 
@@ -542,6 +576,16 @@ NO_OPERATION: dict[str, str] = {
     "desktop.services.auth.sign_out": "ends one's own session",
     "desktop.services.auth.change_password": "changes one's own password, proving the current one",
     "desktop.services.auth.remember_this_device": "adds a way in for one's own account",
+    "desktop.services.auth.verify_second_factor": "finishes one's own sign-in with its code",
+    "desktop.services.second_factor.status": "one's own two-step sign-in, and the trust's rule "
+    "that may bind it",
+    "desktop.services.second_factor.start_enrolment": "a new secret for one's own account; "
+    "stores nothing",
+    "desktop.services.second_factor.confirm_enrolment": "sets up one's own second factor, "
+    "proving the old one (if any) with a code",
+    "desktop.services.second_factor.regenerate_recovery_codes": "one's own recovery codes, "
+    "after a code",
+    "desktop.services.second_factor.disable": "turns off one's own second factor, after a code",
     "desktop.services.signatures.my_signature": "reads one's own signature page (whether "
     "one may keep a signature is shown there, from the table)",
     "desktop.services.signatures.remove_signature": "withdraws one's own signature: anyone "
@@ -559,6 +603,8 @@ NO_OPERATION: dict[str, str] = {
     "schools (desktop.services.scope)",
     "desktop.services.cases.check_schools": "checks a new case's schools against the "
     "user's own before open_case (which needs EDIT_CASES); reads and writes nothing",
+    "desktop.services.backups.store_made_at": "when the store was made, for the backup "
+    "reminder: not secret",
     "desktop.services.backups.last_backup": "when the last backup was made: not secret, so "
     "the reminder to make one can show to everyone",
     "desktop.services.due.due_summary": "counts what is due for the reminder after sign-in, "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import select, update
 
 from desktop.errors import NotFound, NotPermitted, ValidationError
@@ -29,8 +31,15 @@ from desktop.services.users import add_user
 from desktop.storage.models import Trust, User
 from tests.services.case_support import audit_details
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+def _image(kind: str) -> bytes:
+    """A real picture: a logo must be one a letter can print, not just its first bytes."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, kind)
+    return buffer.getvalue()
+
+
+PNG, JPEG = _image("PNG"), _image("JPEG")
 PASSWORD = "school user password"
 
 

@@ -243,27 +243,29 @@ def test_main_shows_a_start_up_failure_in_a_window(monkeypatch, hooks, shown, tm
     assert "startup.failed" in (log_dir() / "casebook.log").read_text(encoding="utf-8")
 
 
-def test_a_store_missing_its_key_file_goes_to_sign_in_which_says_so(
+def test_a_store_missing_its_key_file_is_said_so_before_any_password_is_asked(
     qtbot, new_store: SetupResult, messenger
 ) -> None:
+    """Not the setup wizard (which would make a new key file) and not the sign-in dialog
+    (no password can help): the damaged-store dialog (tests/ui/test_damaged_store_dialog.py)."""
+    from desktop.ui.damaged_store_dialog import DamagedStoreDialog
+
     path = new_store.session.store.path
     new_store.session.close()
     Path(f"{path}.keys").unlink()
     seen: list[str] = []
 
-    def try_to_sign_in() -> None:
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, SignInDialog))
-        type_into(qtbot, dialog.findChild(QLineEdit, "usernameEdit"), "admin")
-        type_into(qtbot, dialog.findChild(QLineEdit, "passwordEdit"), ADMIN_PASSWORD)
-        click(qtbot, dialog.findChild(QPushButton, "signInButton"))
-        error = dialog.findChild(QLabel, "errorLabel")
-        qtbot.waitUntil(error.isVisible)  # sign-in runs off the UI thread
-        seen.append(error.text())
-        dialog.reject()
+    def close() -> None:
+        dialog = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, DamagedStoreDialog)
+        )
+        seen.append(dialog.findChild(QLabel, "problemLabel").text())
+        click(qtbot, dialog.findChild(QPushButton, "closeButton"))
 
-    QTimer.singleShot(0, try_to_sign_in)
+    QTimer.singleShot(0, close)
     assert app_module.run_flow(path) is None
     assert "key file" in seen[0] and "missing" in seen[0]
+    assert not Path(f"{path}.keys").exists()
 
 
 class _FailingEditor(QLineEdit):

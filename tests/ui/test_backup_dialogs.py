@@ -282,8 +282,17 @@ def test_no_reminder_after_a_recent_backup(qtbot, host, session, state, folder):
     scheduler.stop()
 
 
-def test_a_store_never_backed_up_is_reminded_and_later_closes_it(qtbot, host, session, state):
+def test_a_new_store_never_backed_up_has_a_weeks_grace(qtbot, host, session, state):
     scheduler = BackupScheduler(host, state)
+    with qtbot.waitSignal(scheduler.reminder_checked, timeout=5000) as checked:
+        scheduler.start(session)
+    assert checked.args == [False] and scheduler.reminder is None
+    scheduler.stop()
+
+
+def test_a_store_never_backed_up_is_reminded_and_later_closes_it(qtbot, host, session, state):
+    week_on = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    scheduler = BackupScheduler(host, state, clock=lambda: week_on)
     with qtbot.waitSignal(scheduler.reminder_checked, timeout=5000):
         scheduler.start(session)
     reminder = scheduler.reminder

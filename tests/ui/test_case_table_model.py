@@ -17,6 +17,7 @@ from desktop.services import auth, cases
 from desktop.services.cases import CaseOrder, CaseSort
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
+from desktop.ui.case_list import count_text
 from desktop.ui.case_table_model import (
     COLUMNS,
     NEXT_DUE,
@@ -246,6 +247,42 @@ def test_a_search_typed_again_shows_only_the_newest(qtbot, model: CaseTableModel
     with qtbot.assertNotEmitted(model.modelReset, wait=300):  # nor does the older one come late
         pass
     assert shown == [1]  # "no such person" (no rows) never reached the screen
+
+
+def test_a_search_past_the_cap_is_more_than(qtbot, demo_session: UserSession) -> None:
+    model = CaseTableModel(demo_session, count_up_to=150)
+    counts: list[int] = []
+    model.totalChanged.connect(counts.append)
+    set_filters(qtbot, model, search="CB-")  # every reference
+    assert (model.total, model.total_exact) == (150, False)
+    assert count_text(model.total, model.total_exact) == "More than 150 cases"
+    assert model.rowCount() == PAGE and model.canFetchMore(QModelIndex())
+    rows = _all_rows(qtbot, model)  # on past the cap, until a page comes back short
+    assert (model.total, model.total_exact) == (CASES, True)
+    assert counts == [150, CASES]
+    assert len({r.id for r in rows}) == CASES
+    assert [r.opened for r in rows] == sorted((r.opened for r in rows), reverse=True)
+    assert not model.canFetchMore(QModelIndex())
+
+
+def test_a_search_under_the_cap_and_no_search_are_counted(qtbot, demo_session) -> None:
+    model = CaseTableModel(demo_session, count_up_to=150)
+    set_filters(qtbot, model)
+    assert (model.total, model.total_exact) == (CASES, True)  # no search: counted out
+    target = model.case_at(7)
+    set_filters(qtbot, model, search=target.subject)
+    expected = cases.count_cases(demo_session, search=target.subject)
+    assert (model.total, model.total_exact) == (expected, True)
+    assert count_text(model.total, model.total_exact) in {"1 case", f"{expected:,} cases"}
+    model.clear()
+    assert (model.total, model.total_exact) == (0, True)
+
+
+def test_count_words() -> None:
+    assert count_text(1) == "1 case"
+    assert count_text(0) == "0 cases"
+    assert count_text(1234) == "1,234 cases"
+    assert count_text(1000, exact=False) == "More than 1,000 cases"
 
 
 def test_display_text_tooltip_and_alignment(model: CaseTableModel) -> None:

@@ -58,7 +58,7 @@ def test_wrong_key_is_shown_inline(qtbot, new_store, store_path, messenger):
     click(qtbot, w(dialog, QPushButton, "resetButton"))
     error = w(dialog, QLabel, "errorLabel")
     assert error.isVisible()
-    assert error.text() == user_message(WrongRecoveryKey())
+    assert error.text() == user_message(WrongRecoveryKey.for_store(store_path.name))
     assert dialog.session is None
     assert dialog.isVisible()
     assert messenger.said == []

@@ -114,6 +114,7 @@ def test_pages_come_from_the_registry(qtbot, dialog: SettingsDialog) -> None:
         "Procedure",
         "Letter templates",
         "Signature",
+        "Two-step sign-in",
         "Preferences",
     ]
     choose_page(qtbot, dialog, "Schools")
