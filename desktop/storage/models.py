@@ -501,3 +501,7 @@ from desktop.storage.letter_models import IssuedLetter as IssuedLetter  # noqa: 
 from desktop.storage.letter_models import LetterTemplateVersion as LetterTemplateVersion  # noqa: E402
 from desktop.storage.letter_models import Signature as Signature  # noqa: E402
 from desktop.storage.letter_models import SignatureDelegate as SignatureDelegate  # noqa: E402
+from desktop.storage.records_models import Disclosure as Disclosure  # noqa: E402
+from desktop.storage.records_models import RetentionHold as RetentionHold  # noqa: E402
+from desktop.storage.records_models import SubjectAccessRedaction as SubjectAccessRedaction  # noqa: E402
+from desktop.storage.records_models import SubjectAccessRequest as SubjectAccessRequest  # noqa: E402
