@@ -7,11 +7,12 @@ import os
 import sys
 import threading
 import traceback
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -37,6 +38,8 @@ NO_DISPLAY_MESSAGE = (
     "The command line works without a display: casebook --help"
 )
 LOG_NAME = logfiles.WINDOW_LOG
+# After the first dialog shows, the main window's modules start loading (ms).
+MAIN_WINDOW_PRELOAD_MS = 250
 _handler: logging.Handler | None = None
 
 
@@ -102,10 +105,13 @@ def qt_context(skip: int = 2) -> str:
 class _ErrorRelay(QObject):
     """Carries an exception to the UI thread's event loop, where the dialog can open.
 
-    The connection is always queued, even from the UI thread: the error may have been
-    raised inside a signal handler or a delegate's editor, and a modal dialog opened there
-    would run a nested event loop while that editor is torn down underneath it. Queued,
-    the dialog opens only after Qt has finished with the failing handler.
+    The dialog always waits for the event loop, even when the error comes on the UI thread:
+    it may have been raised inside a signal handler or a delegate's editor, and a modal
+    dialog opened there would run a nested event loop while that editor is torn down
+    underneath it. From another thread the signal is queued by Qt; on the UI thread `show`
+    queues itself with a zero timer. Either way the dialog opens only after Qt has finished
+    with the failing handler. (Not a queued connection: naming one loads Qt's namespace,
+    some 14 ms, before the first dialog can show.)
     """
 
     raised = Signal(object)
@@ -115,7 +121,7 @@ class _ErrorRelay(QObject):
         self.log_path = log_path
         self._lock = threading.Lock()
         self._busy = False  # a dialog is queued or open: further errors are only logged
-        self.raised.connect(self.show, Qt.ConnectionType.QueuedConnection)
+        self.raised.connect(self.show)
 
     def report(self, exc: BaseException) -> None:
         with self._lock:
@@ -126,6 +132,9 @@ class _ErrorRelay(QObject):
 
     @Slot(object)
     def show(self, exc: BaseException) -> None:
+        QTimer.singleShot(0, partial(self._show_now, exc))
+
+    def _show_now(self, exc: BaseException) -> None:
         try:
             if QApplication.instance() is None:
                 return
@@ -186,7 +195,6 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
     person types, so neither wait adds to the other.
     """
     from desktop.ui.store_lock import StoreLock, lock_path_for
-    from desktop.ui.worker import preload
 
     # Held from before sign-in until the program quits, so a second copy says who has the
     # store open instead of asking for a password it cannot use. The setup wizard holds it
@@ -215,7 +223,9 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
         dialog = wizard = SetupWizard(
             store_path, sample_path=paths.sample_store_path(), store_lock=lock
         )
-    preload("desktop.ui.main_window")
+    # The main window's modules load in the background once the dialog is up (started
+    # before, they would compete with it for the interpreter and slow its first paint).
+    QTimer.singleShot(MAIN_WINDOW_PRELOAD_MS, preload_main_window)
     result = dialog.exec()
     from desktop.ui.damaged_store_dialog import RESTORE_WANTED
 
@@ -261,6 +271,12 @@ def run_flow(store_path: Path) -> MainWindow | CheckWindow | None:
 
         Messenger.warn(window, "The key file was changed outside Casebook", notice)
     return window
+
+
+def preload_main_window() -> None:
+    from desktop.ui.worker import preload
+
+    preload("desktop.ui.main_window")
 
 
 def store_problem(store_path: Path) -> CasebookError | None:

@@ -9,7 +9,7 @@ business: event names, ids and error types, never case data (see desktop.diagnos
 from __future__ import annotations
 
 import logging
-import logging.handlers
+import os
 from pathlib import Path
 
 WINDOW_LOG = "casebook.log"
@@ -18,18 +18,58 @@ MAX_BYTES = 1_000_000
 BACKUPS = 3
 
 
-def rotating_handler(path: Path) -> logging.handlers.RotatingFileHandler:
+class RotatingFile(logging.FileHandler):
+    """Appends to a file, moving it to `<name>.1` (the older ones up) before a record would
+    take it past `max_bytes`, and keeping `backups` old files.
+
+    The standard library's RotatingFileHandler does the same, but its module brings in
+    sockets, pickling and queues, which the window would load before its first dialog.
+    """
+
+    def __init__(self, path: Path, *, max_bytes: int | None = None, backups: int | None = None):
+        super().__init__(path, mode="a", encoding="utf-8")
+        self.max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+        self.backups = BACKUPS if backups is None else backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._would_overflow(record):
+                self._rotate()
+            logging.FileHandler.emit(self, record)
+        except Exception:
+            self.handleError(record)
+
+    def _would_overflow(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        size = self.stream.seek(0, os.SEEK_END)
+        return size > 0 and size + len(f"{self.format(record)}{self.terminator}") > self.max_bytes
+
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        for number in range(self.backups - 1, 0, -1):
+            older = Path(f"{self.baseFilename}.{number}")
+            if older.exists():
+                os.replace(older, f"{self.baseFilename}.{number + 1}")
+        if self.backups > 0:
+            os.replace(self.baseFilename, f"{self.baseFilename}.1")
+        else:
+            Path(self.baseFilename).unlink(missing_ok=True)
+        self.stream = self._open()
+
+
+def rotating_handler(path: Path) -> RotatingFile:
     """A handler appending to `path`, rotated at MAX_BYTES with BACKUPS old files kept.
 
     Creates the folder; raises OSError when the file cannot be opened.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    return logging.handlers.RotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-    )
+    return RotatingFile(path)
 
 
-class _RaisingHandler(logging.handlers.RotatingFileHandler):
+class _RaisingHandler(RotatingFile):
     """Lets a failed write raise, so `append_entry`'s caller decides (the standard handler
     prints a traceback to stderr, which a command must never show)."""
 
@@ -42,7 +82,7 @@ def append_entry(path: Path, text: str) -> None:
     when it is full, as the window's log does. For a short-lived process such as a command,
     which has no handler of its own. Raises OSError when the log cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = _RaisingHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    handler = _RaisingHandler(path)
     handler.terminator = ""
     try:
         handler.emit(logging.makeLogRecord({"msg": text, "levelno": logging.ERROR}))

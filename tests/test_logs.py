@@ -15,7 +15,6 @@ import html
 import importlib.util
 import json
 import logging
-import logging.handlers
 import re
 import shutil
 import sys
@@ -526,12 +525,11 @@ def test_the_window_log_rotates_and_keeps_a_few_old_files(window_log: Path) -> N
     [handler] = [
         h
         for h in logging.getLogger().handlers
-        if isinstance(h, logging.handlers.RotatingFileHandler)
-        and Path(h.baseFilename) == window_log
+        if isinstance(h, logfiles.RotatingFile) and Path(h.baseFilename) == window_log
     ]
-    assert handler.maxBytes == logfiles.MAX_BYTES and handler.backupCount == logfiles.BACKUPS
+    assert handler.max_bytes == logfiles.MAX_BYTES and handler.backups == logfiles.BACKUPS
     assert 100_000 <= logfiles.MAX_BYTES <= 10_000_000 and 1 <= logfiles.BACKUPS <= 10
-    handler.maxBytes = 2_000  # the same handler, filled sooner
+    handler.max_bytes = 2_000  # the same handler, filled sooner
     log = logging.getLogger("casebook.test")
     for number in range(400):
         log.info("test.event number=%d", number)

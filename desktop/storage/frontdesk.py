@@ -19,8 +19,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-
 from desktop.errors import SessionEnded, StoreDamaged, WrongPassword
 from desktop.storage import keycrypto as kc
 from desktop.storage.atomic import write_atomically
@@ -77,7 +75,7 @@ def read_list(path: Path, key: bytes, store_id: str) -> dict[str, Any] | None:
             raise ValueError("not a front-desk list")
         try:
             sealed = kc.decrypt(key, data["box"], _aad(store_id))
-        except InvalidTag:
+        except kc.NotOpened:
             if "previous_box" not in data:
                 raise
             sealed = kc.decrypt(key, data["previous_box"], _aad(store_id))
@@ -85,7 +83,7 @@ def read_list(path: Path, key: bytes, store_id: str) -> dict[str, Any] | None:
         if not isinstance(content, dict):
             raise ValueError("bad content")
         return content
-    except (InvalidTag, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (kc.NotOpened, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StoreDamaged(
             f"The front-desk list {path.name} is damaged or was changed outside Casebook. "
             "Ask a business manager to sign in: that publishes it again."

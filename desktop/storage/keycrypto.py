@@ -15,16 +15,15 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
-
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from typing import TYPE_CHECKING, Any
 
 from desktop.errors import WrongRecoveryKey
+
+# Argon2 and the ciphers load on first use: start-up reads the key file's shape (to name a
+# damaged one before the sign-in dialog) without them.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEY_BYTES = 32
 RECOVERY_KEY_BYTES = 20  # 160 bits: 32 base32 characters in eight groups of four
@@ -65,6 +64,8 @@ def canonical(value: Any) -> bytes:
 
 
 def argon2(secret: str, salt: bytes, params: KdfParams) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
     return hash_secret_raw(
         secret.encode("utf-8"),
         salt,
@@ -77,6 +78,9 @@ def argon2(secret: str, salt: bytes, params: KdfParams) -> bytes:
 
 
 def hkdf(secret: bytes, salt: bytes, info: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=info.encode()).derive(
         secret
     )
@@ -90,11 +94,19 @@ def tags_match(key: bytes, value: Any, expected: object) -> bool:
     return isinstance(expected, str) and hmac.compare_digest(tag(key, value), expected)
 
 
+class NotOpened(Exception):
+    """A sealed box or encrypted file that this key, or this associated data, does not open:
+    the wrong key, or bytes changed since they were sealed. (Cryptography's InvalidTag,
+    raised as Casebook's own so the key file's readers need not load the ciphers.)"""
+
+
 # -- key pairs and sealed boxes ------------------------------------------------------------
 class SlotKey:
     """The private half of a way in, derived from its secret; kept only while signed in."""
 
     def __init__(self, seed: bytes) -> None:
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
         self._private = X25519PrivateKey.from_private_bytes(seed)
 
     @property
@@ -102,19 +114,30 @@ class SlotKey:
         return public_text(self._private.public_key())
 
     def open(self, box: dict[str, str], aad: bytes) -> bytes:
-        """The sealed bytes; InvalidTag if this key or the associated data do not fit."""
+        """The sealed bytes; NotOpened if this key or the associated data do not fit."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         ephemeral = unb64(box["epk"])
         shared = self._private.exchange(X25519PublicKey.from_public_bytes(ephemeral))
         kek = hkdf(shared, ephemeral + unb64(self.public), "casebook sealed box")
-        return AESGCM(kek).decrypt(unb64(box["nonce"]), unb64(box["ct"]), aad)
+        return _decrypt(AESGCM(kek), box, aad)
 
 
 def public_text(key: X25519PublicKey) -> str:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     return b64(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
 def seal(public: str, payload: bytes, aad: bytes) -> dict[str, str]:
     """Encrypt `payload` so only the holder of `public`'s private key can read it."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import (
+        X25519PrivateKey,
+        X25519PublicKey,
+    )
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     recipient = X25519PublicKey.from_public_bytes(unb64(public))
     ephemeral = X25519PrivateKey.generate()
     epk = unb64(public_text(ephemeral.public_key()))
@@ -137,12 +160,25 @@ def secret_slot_key(secret: bytes, salt: bytes, purpose: str) -> SlotKey:
 
 # -- symmetric files (the front-desk list) -------------------------------------------------
 def encrypt(key: bytes, payload: bytes, aad: bytes) -> dict[str, str]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = secrets.token_bytes(12)
     return {"nonce": b64(nonce), "ct": b64(AESGCM(key).encrypt(nonce, payload, aad))}
 
 
 def decrypt(key: bytes, box: dict[str, str], aad: bytes) -> bytes:
-    return AESGCM(key).decrypt(unb64(box["nonce"]), unb64(box["ct"]), aad)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return _decrypt(AESGCM(key), box, aad)
+
+
+def _decrypt(cipher: AESGCM, box: dict[str, str], aad: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        return cipher.decrypt(unb64(box["nonce"]), unb64(box["ct"]), aad)
+    except InvalidTag:
+        raise NotOpened() from None
 
 
 # -- the recovery key as printed ---------------------------------------------------------

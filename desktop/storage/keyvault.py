@@ -27,8 +27,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-
 from desktop.errors import (
     KeyFileDamaged,
     KeyFileMissing,
@@ -285,10 +283,10 @@ class KeyFile:
     def _open(self, slot_id: str, slot_key: SlotKey) -> Opened:
         slot = self._data["slots"][slot_id]
         if not hmac.compare_digest(slot_key.public, str(slot["public"])):
-            raise InvalidTag()
+            raise kc.NotOpened()
         try:
             keys = Keys.from_payload(slot_key.open(slot["box"], self._aad(slot_id, slot)))
-        except InvalidTag:
+        except kc.NotOpened:
             raise
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreDamaged() from exc
@@ -339,7 +337,7 @@ class KeyFile:
             return self._open(
                 slot_id, kc.password_slot_key(password, kc.unb64(kdf["salt"]), params)
             )
-        except InvalidTag:
+        except kc.NotOpened:
             raise WrongPassword() from None
 
     def set_recovery(self, keys: Keys, recovery_raw: bytes | None = None) -> str:
@@ -359,7 +357,7 @@ class KeyFile:
         slot_key = kc.secret_slot_key(raw, kc.unb64(slot["kdf"]["salt"]), "recovery")
         try:
             return self._open(RECOVERY_SLOT, slot_key)
-        except InvalidTag:
+        except kc.NotOpened:
             raise WrongRecoveryKey.for_store(self.store_name) from None
 
     def add_device(self, keys: Keys) -> tuple[str, bytes]:
@@ -378,7 +376,7 @@ class KeyFile:
         slot_key = kc.secret_slot_key(secret, kc.unb64(slot["kdf"]["salt"]), "device")
         try:
             return self._open(slot_id, slot_key)
-        except InvalidTag:
+        except kc.NotOpened:
             raise WrongPassword(gone) from None
 
     def remove_slot(self, slot_id: str) -> None:

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.paths import FORMS_DIR
 
 T = TypeVar("T", bound=QWidget)
+_loader: QUiLoader | None = None
+
+
+def _form_loader() -> QUiLoader:
+    """One loader for every form, made without Qt Designer's widget plugins.
+
+    The forms use only standard widgets, yet a loader made as usual loads every plugin in
+    Qt's `designer` folder first (Qt Quick's among them): about 10 ms and several megabytes
+    before the first dialog can show. With no library paths while it is made, it finds none.
+    """
+    global _loader
+    if _loader is None:
+        paths = QCoreApplication.libraryPaths()
+        QCoreApplication.setLibraryPaths([])
+        try:
+            _loader = QUiLoader()
+        finally:
+            QCoreApplication.setLibraryPaths(paths)
+    return _loader
 
 
 def load_form(name: str, host: QWidget) -> QWidget:
@@ -24,7 +43,7 @@ def load_form(name: str, host: QWidget) -> QWidget:
     if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"form {path} is missing")
     try:
-        form = QUiLoader().load(handle, host)
+        form = _form_loader().load(handle, host)
     finally:
         handle.close()
     if form is None:

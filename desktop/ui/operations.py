@@ -46,7 +46,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from desktop.diagnostics import exception_chain
@@ -167,6 +167,8 @@ class _Dispatcher(QObject):
     progressed = Signal(object)  # (op, done, total, text)
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt  # see _Op.__init__
+
         super().__init__()
         self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
@@ -302,6 +304,10 @@ class _Op(Generic[T]):
         self.number = 0
         self.state = "new"  # new, waiting (its turn on the session), launched, finished, withdrawn
         self.cancelled = False
+        # Qt's namespace takes some 14 ms to load: imported here, not with the module, so
+        # the sign-in dialog, which imports this module, shows before paying for it.
+        from PySide6.QtCore import Qt
+
         self._released = False
         self.ticket = 0
         self.on_thread = False  # its pool thread has taken it: it can no longer be withdrawn

@@ -7,14 +7,13 @@ appears under them if it takes longer than half a second.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -22,22 +21,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
 )
 
 from desktop.errors import (
-    CasebookError,
-    NotPermitted,
     TooManyAttempts,
     WrongPassword,
     restore_may_help,
     user_message,
 )
-from desktop.services import devices
+from desktop.ui import signin_steps as steps
 from desktop.ui.forms import child, load_form
 from desktop.ui.icons import icon
 from desktop.ui.messages import Messenger
 from desktop.ui.operations import BusyIndicator, ReadOp, WriteOp
-from desktop.ui.recovery_dialog import RecoveryDialog
 from desktop.ui.worker import fit_height, preload
 
 if TYPE_CHECKING:
@@ -45,71 +42,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AUTH_MODULE = "desktop.services.auth"
+# How long after the dialog first shows the keyring is asked and the sign-in code loads.
+AFTER_SHOWN_MS = 150
+CHECKING_KEYRING = "Checking whether this computer can remember you…"
+NO_KEYRING = (
+    "This computer has no secure password store, so Casebook cannot remember you here; "
+    "sign in with your password each time."
+)
 WAIT_SLACK_SECONDS = 0.25
-
-
-def _auth():
-    """The auth service, imported on first use so the dialog itself opens quickly."""
-    return importlib.import_module(AUTH_MODULE)
-
-
-def _remembered_user(store_path: Path | StoreLocation) -> str | None:
-    """Who this device remembers, if anyone; if that cannot be told, nobody is offered."""
-    try:
-        return _auth().remembered_user(store_path)
-    except Exception as exc:
-        log.info("remembered_user.unknown: %s", type(exc).__name__)
-        return None
-
-
-def _open_store(store_path: Path | StoreLocation, username: str, password: str, remember: bool):
-    """Sign in, then (if asked) remember this device; a keyring that refuses is only noted.
-    A sign-in that still owes its second step is remembered once that is done."""
-    session = _auth().sign_in_any(store_path, username=username, password=password)
-    if getattr(session, "needs_second_factor", False):
-        return session, None
-    return session, _remember(session, remember)
-
-
-def _remember(session, remember: bool) -> CasebookError | OSError | None:
-    """Remember this device for the session's account, if asked; what went wrong, if
-    anything (the session stays open); anything unexpected closes it."""
-    if not remember:
-        return None
-    if _front_desk(session):
-        return NotPermitted(
-            "Front-desk accounts are not remembered on a computer: sign in with your "
-            "password each time."
-        )
-    try:
-        _auth().remember_this_device(session)
-    except (CasebookError, OSError) as exc:
-        return exc
-    except BaseException:
-        session.close()
-        raise
-    return None
-
-
-def _front_desk(session) -> bool:
-    """A front-desk account's session (it opens only the visitor check)."""
-    from desktop.services.frontdesk import FrontDeskSession
-
-    return isinstance(session, FrontDeskSession)
-
-
-def _close_unused(result) -> None:
-    """A sign-in that finished after its dialog was closed: sign out again at once."""
-    session = result[0] if isinstance(result, tuple) else result
-    if _front_desk(session):  # the front desk's check: no audit entry to write
-        session.close()
-        return
-    try:
-        _auth().sign_out(session)
-    except Exception as exc:  # the key must go even if the audit entry cannot be written
-        log.warning("sign_out.failed: %s", type(exc).__name__)
-        session.close()
 
 
 class SignInDialog(QDialog):
@@ -145,8 +85,9 @@ class SignInDialog(QDialog):
         self._abandoned = False  # closed while signing in: the session that comes is not used
         self._can_remember = False
         self._wait_until = 0.0
+        # Nothing here touches Qt's namespace (`Qt.…`), which takes some 14 ms to load: the
+        # methods that need it import it when they run, after the dialog has shown.
         self._countdown = QTimer(self)
-        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.setInterval(200)
 
         load_form("signin_dialog", self)
@@ -180,8 +121,14 @@ class SignInDialog(QDialog):
         self._set_up_mode(username)
         self._set_up_remembering()
         self._connect_signals()
-        preload(AUTH_MODULE)  # SQLAlchemy, SQLCipher and Argon2 load while the person types
-        self._look_for_remembered_device()
+        # The keyring and the sign-in code load just after the dialog first shows, so
+        # neither delays it: a person takes longer than that to type their name.
+        self.remembering_known = self.locked  # the lock screen never offers remembering
+        self._after_shown = QTimer(self)
+        self._after_shown.setSingleShot(True)
+        self._after_shown.setInterval(AFTER_SHOWN_MS)
+        self._after_shown.timeout.connect(self._load_in_background)
+        self._loading = False
 
     # -- set-up ---------------------------------------------------------------------------
     def _set_up_mode(self, username: str) -> None:
@@ -191,6 +138,8 @@ class SignInDialog(QDialog):
             self.heading.setText("Casebook is locked")
             self.locked_label.setText(f"Locked by {username}. Enter your password to carry on.")
             self.username_edit.setReadOnly(True)
+            from PySide6.QtCore import Qt
+
             self.username_edit.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             self.sign_in_button.setText("&Unlock")
             self.cancel_button.setText("Close Casebook")
@@ -212,9 +161,35 @@ class SignInDialog(QDialog):
             self.remember_check.hide()
             self.keyring_note.hide()
             return
-        secure = self._can_remember = devices.remembering_status().available
+        # Until the keyring has answered (off the UI thread, once the dialog shows), the
+        # box waits, greyed, with a word on why.
+        self.remember_check.setEnabled(False)
+        self.keyring_note.setText(CHECKING_KEYRING)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self._loading:
+            self._loading = True
+            self._after_shown.start()
+
+    def _load_in_background(self) -> None:
+        preload(steps.AUTH_MODULE)  # SQLAlchemy, SQLCipher and Argon2 load while the person types
+        if self.locked:
+            return
+        ReadOp(
+            parent=self,
+            run=lambda job: steps.remembering_status(),
+            success=self._remembering_found,
+            progress="Looking for the keyring",
+        ).start()
+
+    def _remembering_found(self, status) -> None:
+        secure = self._can_remember = status.available
         self.remember_check.setEnabled(secure)
+        self.keyring_note.setText(NO_KEYRING)
         self.keyring_note.setVisible(not secure)
+        self.remembering_known = True
+        self._look_for_remembered_device()
 
     def _place_busy_indicator(self) -> BusyIndicator:
         """Under the error line, taking no room until it is shown."""
@@ -234,7 +209,8 @@ class SignInDialog(QDialog):
         layout = form.layout() if form is not None else None
         if isinstance(layout, QBoxLayout):
             at = layout.indexOf(self.error_label) + 1
-            layout.insertWidget(at, button, 0, Qt.AlignmentFlag.AlignLeft)
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+            layout.insertWidget(at, button)  # at its own width, on the left
         else:  # the form was rearranged: still there for the person (and a test) to find
             button.setParent(self)
         button.hide()
@@ -247,7 +223,7 @@ class SignInDialog(QDialog):
         path = self.store_path
         ReadOp(
             parent=self,
-            run=lambda job: _remembered_user(path),
+            run=lambda job: steps.remembered_user(path),
             success=self._show_remembered,
             progress="Looking for a remembered account",
         ).start()
@@ -269,6 +245,8 @@ class SignInDialog(QDialog):
         # The heading above already says Casebook is locked.
         self.locked_label.setText("Sign in with your own account.")
         self.username_edit.setReadOnly(False)
+        from PySide6.QtCore import Qt
+
         self.username_edit.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.username_edit.clear()
         self.password_edit.clear()
@@ -290,7 +268,7 @@ class SignInDialog(QDialog):
         remember = self.remember_check.isEnabled() and self.remember_check.isChecked()
         self._remember_later = remember
         self._start_sign_in(
-            lambda job: _open_store(path, username, password, remember),
+            lambda job: steps.open_store(path, username, password, remember),
             self._signed_in,
             self._sign_in_refused,
         )
@@ -305,13 +283,13 @@ class SignInDialog(QDialog):
             done=lambda: self._set_busy(False),
             success=success,
             failure=failure,
-            dropped=_close_unused,
+            dropped=steps.close_unused,
             progress="Signing in",
         ).start()
 
     def _signed_in(self, result) -> None:
         if self._abandoned:
-            _close_unused(result)
+            steps.close_unused(result)
             return
         session, problem = result
         if not getattr(session, "needs_second_factor", False):
@@ -343,14 +321,14 @@ class SignInDialog(QDialog):
         path = self.store_path
         self._remember_later = False
         self._start_sign_in(
-            lambda job: _auth().sign_in_remembered(path),
+            lambda job: steps.auth().sign_in_remembered(path),
             self._remembered_signed_in,
             self._remembered_refused,
         )
 
     def _remembered_signed_in(self, session) -> None:
         if self._abandoned:
-            _close_unused(session)
+            steps.close_unused(session)
         else:
             self._finish(session)
 
@@ -374,6 +352,8 @@ class SignInDialog(QDialog):
             self.done(RESTORE_WANTED)
 
     def _forgotten_password(self) -> None:
+        from desktop.ui.recovery_dialog import RecoveryDialog
+
         dialog = RecoveryDialog(
             self.store_path, username=self.username_edit.text().strip(), parent=self
         )
@@ -389,7 +369,7 @@ class SignInDialog(QDialog):
         if self._remember_later:  # the second step is done: now remember this device
             self._remember_later = False
             self._start_sign_in(
-                lambda job: (session, _remember(session, True)),
+                lambda job: (session, steps.remember_device(session, True)),
                 self._signed_in,
                 self._sign_in_refused,
             )
@@ -412,6 +392,8 @@ class SignInDialog(QDialog):
             dialog: QDialog = SecondFactorDialog(session, self)
         else:
             dialog = EnrolAtSignInDialog(session, self)
+        from PySide6.QtCore import Qt
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._second_factor_done)  # a method: no lambda on its signal
         self.second_factor_dialog = dialog
@@ -427,7 +409,7 @@ class SignInDialog(QDialog):
             return
         enrolling = session.second_factor_step != "code"
         self._remember_later = False
-        _close_unused(session)
+        steps.close_unused(session)
         self.password_edit.clear()
         self._show_error(
             "Set up two-step sign-in to carry on: your trust requires it for administrators."
@@ -444,6 +426,8 @@ class SignInDialog(QDialog):
         typed = self.password_edit.text() or None
         self._waiting = session
         dialog = ChangePasswordDialog(session, self, one_time_password=typed)
+        from PySide6.QtCore import Qt
+
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._new_password_done)  # a method: no lambda on its signal
         self.new_password_dialog = dialog
@@ -457,7 +441,7 @@ class SignInDialog(QDialog):
         if result == QDialog.DialogCode.Accepted and not session.must_change_password:
             self._finish(session)
             return
-        _close_unused(session)
+        steps.close_unused(session)
         self.password_edit.clear()
         self._show_error(
             "Choose your own password to go on: sign in again with the one-time password.",
@@ -488,6 +472,8 @@ class SignInDialog(QDialog):
         self.remember_check.setEnabled(not busy and self._can_remember)
         self.sign_in_button.setEnabled(not busy and not self._countdown.isActive())
         if busy:
+            from PySide6.QtCore import Qt
+
             self.setCursor(Qt.CursorShape.BusyCursor)
         else:
             self.unsetCursor()
@@ -510,6 +496,9 @@ class SignInDialog(QDialog):
         self._wait_until = time.monotonic() + max(seconds, 0.0) + WAIT_SLACK_SECONDS
         self.sign_in_button.setEnabled(False)
         self._show_wait()
+        from PySide6.QtCore import Qt
+
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.start()
 
     def _tick(self) -> None:

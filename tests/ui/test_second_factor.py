@@ -270,6 +270,7 @@ def test_remember_me_waits_for_the_code_and_the_device_still_asks_for_it(
     signin.show()
     qtbot.waitExposed(signin)
     signin.activateWindow()
+    qtbot.waitUntil(lambda: signin.remembering_known, timeout=5000)  # the keyring answered
     tick(qtbot, w(signin, QCheckBox, "rememberCheck"))
     type_into(qtbot, w(signin, QLineEdit, "usernameEdit"), "admin")
     type_into(qtbot, w(signin, QLineEdit, "passwordEdit"), ADMIN_PASSWORD)

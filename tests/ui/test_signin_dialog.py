@@ -27,6 +27,8 @@ def open_dialog(qtbot, store_path, **kwargs) -> SignInDialog:
     dialog = SignInDialog(store_path, **kwargs)
     qtbot.addWidget(dialog)
     dialog.show()
+    # The keyring is asked off the UI thread once the dialog shows.
+    qtbot.waitUntil(lambda: dialog.remembering_known, timeout=5000)
     return dialog
 
 
