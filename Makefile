@@ -12,7 +12,7 @@ X11_LIBS := libxcb-cursor.so.0 libxkbcommon-x11.so.0 libxcb-icccm.so.4 libxcb-ke
 X11_DEBS := libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xkb1 libx11-xcb1
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test test-fast lint typecheck format audit screenshots bench bundle installer clean system-libs x11-libs
+.PHONY: help setup run test test-fast test-slow lint typecheck format audit screenshots bench bundle installer install-desktop clean system-libs x11-libs
 
 help: ## Show this list
 	@echo "Casebook make targets:"
@@ -47,14 +47,17 @@ run: setup ## Open Casebook (sets everything up first)
 	@$(MAKE) --no-print-directory x11-libs
 	$(VENV)/bin/casebook $(ARGS)
 
-test: setup ## Run lint, the type check and the whole test suite (Qt offscreen)
+test: setup ## Run lint, the type check and every test not marked slow (Qt offscreen)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
-
-test-fast: setup ## Run the tests not marked slow
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-fast: setup ## Run the tests not marked slow, without lint and type check
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+test-slow: setup ## Run only the tests marked slow (SIGKILLs, wheel, bundle, big samples); CI runs them
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 lint: setup ## Check style with ruff and types with mypy
 	$(VENV)/bin/ruff check .
@@ -91,6 +94,9 @@ bundle: setup ## Build the one-folder program dist/Casebook (PyInstaller, in bui
 
 installer: bundle ## Pack dist/Casebook as a per-user Linux install (Windows: installer/README.md)
 	@bash installer/pack-linux.sh
+
+install-desktop: bundle ## Install dist/Casebook for you alone, with its menu entry and icon (no root)
+	@bash installer/install-desktop.sh dist/Casebook
 
 clean: ## Remove the virtual environment and caches
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis screenshots
