@@ -54,6 +54,7 @@ from tests.services.sanction_support import D, bar_notice, case_with_incidents, 
 from tests.ui.case_tab_support import closed
 from tests.ui.fakes import FakeBackend
 from tests.ui.letter_support import CaseLetters, issue_two_letters
+from tests.ui.readable import readable
 from tests.ui.typing import (
     CTRL,
     LEFT,
@@ -331,9 +332,16 @@ def test_every_window_with_case_data_closes_on_lock(
     opened.append(new_case)
     assert all(w.isVisible() for w in opened)
     assert len(open_viewers()) == 2
+    # What a person could read on screen now: the case's subject, reference and incidents.
+    markers = ("Dana Driver", barred.reference, "Shouted at staff at the gate")
+    shown = readable()
+    assert all(marker in shown for marker in markers), shown
 
     minute_lasts(monkeypatch, 300)
     qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    # Gone from every widget that still exists, shown or hidden, not just covered.
+    left = readable()
+    assert [marker for marker in markers if marker in left] == [], left
     assert all(closed(w) for w in opened)
     assert other_windows(window) == []
     assert open_viewers() == []
