@@ -8,7 +8,8 @@ type of behaviour and one of incidents by month against the same months before. 
 figure is shown through `domain.reporting.shown_rows`, and every chart bar through
 `chart_value`: counts from 1 to 4 appear only as "fewer than 5", and draw no bar. A named
 appendix, only when the report carries one, starts on its own page saying that it holds
-personal data, and each of its pages says so at the top. Every page says "Page x of y".
+personal data, and each of its pages says so at the top; it ends with the disclosures
+outside the trust counted by legal basis. Every page says "Page x of y".
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from desktop.domain.reporting import (
     FEWER_THAN_5,
     SMALLEST_SHOWN,
     BoardReport,
+    Figure,
     NamedCase,
     Section,
     ShownRow,
@@ -202,6 +204,8 @@ def _story(report: BoardReport, styles: dict[str, ParagraphStyle]) -> list[Flowa
         story.append(NextPageTemplate("appendix"))
         story.append(PageBreak())
         story.extend(_appendix(report.named_cases, styles))
+        if report.disclosures is not None:
+            story.extend(_disclosures(report, report.disclosures, styles))
     return story
 
 
@@ -436,6 +440,47 @@ def _appendix(cases: Sequence[NamedCase], styles: dict[str, ParagraphStyle]) -> 
     table.setStyle(_table_style(len(rows)))
     story.append(table)
     return story
+
+
+def _disclosures(
+    report: BoardReport, figures: Sequence[Figure], styles: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """Disclosures outside the trust by legal basis, in full (the appendix is not
+    anonymised), against the previous period."""
+    which = (
+        "Every disclosure of records outside the trust that was logged"
+        if report.every_school
+        else "Each disclosure of records outside the trust about a case at the schools reported on"
+    )
+    found: list[Flowable] = [
+        CondPageBreak(50 * MM),
+        Paragraph("Disclosures outside the trust", styles["h2"]),
+        Paragraph(
+            f"{which}, by the legal basis that allowed it, counted by the day it was made.",
+            styles["body"],
+        ),
+        Spacer(1, 2 * MM),
+    ]
+    head = ["Legal basis", "This period", "Previous period"]
+    rows: list[list[Any]] = [
+        [Paragraph(escape(h), styles["head_number" if i else "head"]) for i, h in enumerate(head)]
+    ]
+    for figure in (*figures, Figure("Total", *_totals(figures))):
+        rows.append(
+            [
+                Paragraph(escape(figure.item), styles["cell"]),
+                Paragraph(f"{figure.current:,}", styles["number"]),
+                Paragraph(f"{figure.previous:,}", styles["number"]),
+            ]
+        )
+    table = Table(rows, colWidths=[78 * MM, 26 * MM, 38 * MM], repeatRows=1, hAlign="LEFT")
+    table.setStyle(_table_style(len(rows)))
+    found.append(table)
+    return found
+
+
+def _totals(figures: Sequence[Figure]) -> tuple[int, int]:
+    return sum(f.current for f in figures), sum(f.previous for f in figures)
 
 
 # -- pages ----------------------------------------------------------------------------------

@@ -403,6 +403,152 @@ def letters_and_calendar(store: Path, main_window, state, out: Path) -> None:  #
     session.close()
 
 
+def second_factor_enrolment(session, main_window, out: Path) -> None:  # noqa: ANN001
+    """Settings › Two-step sign-in after "Set up…": the QR code to scan and the key to type."""
+    from desktop.ui.second_factor_page import SecondFactorPage
+    from desktop.ui.settings_dialog import SettingsDialog
+
+    settings = SettingsDialog(session, parent=main_window)
+    settings.resize(900, 680)
+    page = next(p for p in settings.pages if isinstance(p, SecondFactorPage))
+    settings.show_page(page.objectName())
+    settings.show()
+    page.set_up()
+    ticking = QTimer()
+    ticking.start(50)
+    wait_for(
+        ticking.timeout,
+        lambda: (
+            page.panel is not None
+            and page.panel.qr_label.pixmap() is not None
+            and not page.panel.qr_label.pixmap().isNull()
+        ),
+    )
+    save(settings, out, "second_factor_enrolment")
+    settings.close()
+
+
+def _ticking(done, timeout_ms: int = 30_000) -> None:  # noqa: ANN001
+    ticking = QTimer()
+    ticking.start(50)
+    wait_for(ticking.timeout, done, timeout_ms)
+
+
+def records_windows(store: Path, out: Path) -> None:
+    """The Reports menu's windows as the data protection lead sees them: the annual report
+    made, a subject access request under review, the disclosure log, the retention review
+    and the audit trail with its chain just checked."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from desktop.domain.disclosures import LegalBasis
+    from desktop.services import auth, disclosures, subject_access
+    from desktop.services.demo import SAMPLE_PASSWORD
+    from desktop.storage.models import Case
+    from desktop.ui.audit_viewer import AuditViewer
+    from desktop.ui.disclosure_log import DisclosureLog
+    from desktop.ui.messages import Messenger
+    from desktop.ui.operations import settle
+    from desktop.ui.report_dialog import ReportDialog
+    from desktop.ui.retention_window import RetentionWindow
+    from desktop.ui.subject_access_window import SubjectAccessWindow
+
+    session = auth.sign_in(store, username="admin", password=SAMPLE_PASSWORD)
+    report = ReportDialog(session)
+    report.resize(1000, 760)
+    report.show()
+    report.make_report()
+    _ticking(lambda: bool(report.pdf))
+    save(report, out, "records_1_annual_report")
+    report.close()
+
+    with session.transaction() as db:  # the subject of the case with the most incidents
+        person_id = db.scalar(select(Case.subject_id).order_by(Case.id.desc()).limit(1))
+    request = subject_access.record_request(
+        session, person_id=person_id, received_on=dt.date(2026, 11, 10)
+    )
+    for day, basis, recipient, what in (
+        (
+            dt.date(2026, 3, 12),
+            LegalBasis.INSPECTION,
+            "Ofsted lead inspector",
+            "The behaviour log for the spring term, names of pupils removed",
+        ),
+        (
+            dt.date(2026, 6, 3),
+            LegalBasis.LEGAL_AUTHORITY,
+            "Riverside Police (PC 4471)",
+            "Copies of two written warnings and the incident record of 2 June",
+        ),
+        (
+            dt.date(2026, 10, 20),
+            LegalBasis.SECRETARY_OF_STATE,
+            "Department for Education",
+            "Counts of bars in force, by school",
+        ),
+    ):
+        disclosures.record_disclosure(
+            session,
+            disclosures.DisclosureDraft(
+                basis=basis,
+                recipient=recipient,
+                what=what,
+                disclosed_on=day,
+                authorised_by_id=session.actor.user_id,
+            ),
+        )
+    access = SubjectAccessWindow(session)
+    access.resize(1100, 720)
+    access.wanted = request.id
+    access.show()
+    access.reload()
+    _ticking(lambda: access.flags.topLevelItemCount() > 0)
+    save(access, out, "records_2_subject_access")
+    access.close()
+
+    log = DisclosureLog(session)
+    log.resize(1000, 420)
+    log.show()
+    _ticking(lambda: log.table.rowCount() > 0)
+    save(log, out, "records_3_disclosure_log")
+    log.close()
+
+    review = RetentionWindow(session)
+    review.resize(1000, 600)
+    review.show()
+    _ticking(lambda: bool(review.intro.text()))
+    if review.table.rowCount():
+        review.table.selectRow(0)
+    save(review, out, "records_4_retention_review")
+    review.close()
+
+    viewer = AuditViewer(session)
+    viewer.resize(1200, 720)
+    viewer.show()
+    _ticking(lambda: viewer.page is not None)
+
+    class Quiet:  # the result shows in the window; no message box over it
+        def info(self, *args) -> None:  # noqa: ANN002
+            pass
+
+        def warn(self, *args) -> None:  # noqa: ANN002
+            pass
+
+    backend, Messenger.backend = Messenger.backend, Quiet()
+    try:
+        viewer.verify_chain()
+        _ticking(lambda: bool(viewer.result_label.text()) and not viewer.busy)
+    finally:
+        Messenger.backend = backend
+    viewer.table.selectRow(0)
+    save(viewer, out, "records_5_audit_trail")
+    viewer.close()
+    settle(session)
+    QApplication.processEvents()
+    session.close()
+
+
 def backups_and_lock(store: Path, folder: Path, main_window, state, out: Path) -> None:  # noqa: ANN001
     """Back up now (after a backup), Restore showing what a backup holds, and the lock
     screen over a case window (which the lock closes)."""
@@ -468,6 +614,10 @@ def main(out: Path) -> int:
         create_demo_store(store, cases=500, seed=7, today=dt.date(2026, 11, 24))
 
         signin = SignInDialog(store, username="admin")
+        signin.show()  # the keyring is asked once it shows: wait for its answer
+        ticking = QTimer()
+        ticking.start(50)
+        wait_for(ticking.timeout, lambda: signin.remembering_known)
         save(signin, out, "signin_dialog")
         signin.close()
 
@@ -505,17 +655,28 @@ def main(out: Path) -> int:
             save(settings, out, f"settings_{index}_{page.objectName()}")
         procedure_dialogs(session, settings.show_page("procedurePage"), out)
         settings.close()
+        second_factor_enrolment(session, window, out)
 
         visitor_check(store, out)
         sanctions_wizard(store, out)
         case_file(session, window, state, out)
         lifecycle_dialogs(store, window, state, out)
         letters_and_calendar(store, window, state, out)
+        records_windows(store, out)
 
         help_dialog = HelpDialog(parent=window)
         help_dialog.resize(760, 620)
         save(help_dialog, out, "help")
         help_dialog.close()
+        from desktop.ui.about_dialog import AboutDialog
+
+        about = AboutDialog(session, parent=window)
+        about.show()
+        ticking = QTimer()
+        ticking.start(50)
+        wait_for(ticking.timeout, lambda: about.facts is not None)
+        save(about, out, "about")
+        about.close()
         backups_and_lock(store, folder, window, state, out)  # last: it locks the window
         window.close()
         session.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from desktop.domain.roles import Role
+
 
 class LegalBasis(StrEnum):
     SECRETARY_OF_STATE = "secretary_of_state"
@@ -27,3 +29,9 @@ BASIS_LABELS = {
     LegalBasis.SUBJECT_ACCESS: "Subject access request",
     LegalBasis.LEGAL_AUTHORITY: "Another legal authority",
 }
+
+
+# Who may authorise a disclosure: those who decide for a school or the trust (a headteacher
+# for an inspection of their school, the CEO, the data protection lead), never the person
+# who only keeps the file. The account must still be switched on when it is recorded.
+AUTHORISING_ROLES = frozenset({Role.HEADTEACHER, Role.TRUST_LEADER, Role.DATA_PROTECTION_LEAD})

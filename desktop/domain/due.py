@@ -37,6 +37,7 @@ class DueKind(StrEnum):
     PLAN_END = "plan_end"
     WARNING_EXPIRY = "warning_expiry"
     TASK = "task_due"
+    SUBJECT_ACCESS = "subject_access_due"
 
     @property
     def label(self) -> str:
@@ -86,6 +87,11 @@ _KIND_WORDS = {
         "Nothing: the warning lapses; its record then falls to the retention review",
     ),
     DueKind.TASK: ("Task due", "T", "Mark the task done"),
+    DueKind.SUBJECT_ACCESS: (
+        "Subject access request due",
+        "S",
+        "Send the bundle of records, or record an extension before the first deadline",
+    ),
 }
 
 
@@ -122,6 +128,7 @@ class Place(StrEnum):
     PERIOD_REVIEW = "period_review"
     SANCTIONS = "sanctions"
     TASKS = "tasks"
+    SUBJECT_ACCESS = "subject_access"  # the subject access window, not a case
 
 
 def state_on(
@@ -298,6 +305,41 @@ def warning_item(w: WarningDates, today: dt.date) -> DueItem:
         place=Place.SANCTIONS,
         target_id=w.step_row_id,
         subject=w.subject,
+    )
+
+
+@dataclass(frozen=True)
+class SubjectAccessDates:
+    """A subject access request's deadline: the first one, or the extension's."""
+
+    request_id: int
+    requester: str
+    due_on: dt.date
+    extended_to: dt.date | None
+    completed_on: dt.date | None
+
+
+def subject_access_reference(request_id: int) -> str:
+    """How a request is named where a case reference would stand (the calendar's list)."""
+    return f"SAR-{request_id:04d}"
+
+
+def subject_access_item(s: SubjectAccessDates, today: dt.date) -> DueItem:
+    """A request is due by its deadline in force, until the bundle is sent. It belongs to
+    no case (`case_id` 0): opening it opens the subject access window."""
+    date = s.extended_to or s.due_on
+    return DueItem(
+        kind=DueKind.SUBJECT_ACCESS,
+        date=date,
+        state=state_on(date, today, done=s.completed_on is not None),
+        case_id=0,
+        reference=subject_access_reference(s.request_id),
+        title="Extended" if s.extended_to else "",
+        owner="",
+        schools=(),
+        place=Place.SUBJECT_ACCESS,
+        target_id=s.request_id,
+        subject=s.requester,
     )
 
 

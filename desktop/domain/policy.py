@@ -29,6 +29,8 @@ from desktop.paths import RESOURCES_DIR
 
 POLICIES_FOLDER = "policies"
 MIN_WARNING_RETENTION_DAYS = 365  # written warnings are kept at least twelve months
+# Any record of correspondence, action or decisions is kept at least twelve months.
+MIN_RECORD_RETENTION_DAYS = 365
 
 
 class PolicyError(ValidationError):
@@ -205,6 +207,28 @@ class Windows:
 
 
 @dataclass(frozen=True)
+class RetentionRules:
+    """How long a closed case is kept, counted from the day it was closed, by how far it went
+    (`domain.retention` applies them). `rule` names the trust's retention rule in words, as
+    a deletion certificate quotes it."""
+
+    rule: str
+    concern_days: int  # no further than a conversation or a meeting
+    warning_days: int  # a formal written warning
+    sanction_days: int  # a communication plan, a bar or legal action
+
+
+# A profile without a [retention] table (one installed before there was one) keeps every
+# closed case six years: nothing is offered for deletion sooner than the trust decided.
+DEFAULT_RETENTION = RetentionRules(
+    rule="Casebook's default: closed cases are kept six years after they were closed",
+    concern_days=6 * 365,
+    warning_days=6 * 365,
+    sanction_days=6 * 365,
+)
+
+
+@dataclass(frozen=True)
 class Profile:
     """A trust's procedure. `digest` fingerprints the exact text, beside the `version` the
     administrator sets, so a record can show which wording it was taken under."""
@@ -220,6 +244,7 @@ class Profile:
     categories: tuple[str, ...]
     channels: tuple[Channel, ...]
     windows: Windows
+    retention: RetentionRules = DEFAULT_RETENTION
 
     @property
     def ladder(self) -> tuple[Step, ...]:

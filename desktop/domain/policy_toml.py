@@ -15,10 +15,13 @@ from typing import Any, NoReturn
 
 from desktop.domain.incidents import DEFAULT_BEHAVIOUR_CATEGORIES, Channel
 from desktop.domain.policy import (
+    DEFAULT_RETENTION,
+    MIN_RECORD_RETENTION_DAYS,
     MIN_WARNING_RETENTION_DAYS,
     LetterMoment,
     PolicyError,
     Profile,
+    RetentionRules,
     Step,
     StepKind,
     Windows,
@@ -212,7 +215,7 @@ class _Reader:
 
     # -- the sections --
     def profile(self, data: dict[str, Any], digest: str) -> Profile:
-        self.only(data, (), ("profile", "windows", "behaviour", "ladder", "steps"))
+        self.only(data, (), ("profile", "windows", "behaviour", "ladder", "steps", "retention"))
         head = self.table(data, ("profile",))
         self.only(head, ("profile",), ("id", "name", "version", "description"))
         profile_id = self.string(head, ("profile", "id"), slug=True)
@@ -223,6 +226,11 @@ class _Reader:
         categories, channels = self.behaviour(self.table(data, ("behaviour",)))
         steps = self.steps(self.table(data, ("steps",)))
         rungs, parallel = self.ladder(self.table(data, ("ladder",)), steps)
+        retention = (
+            self.retention(self.table(data, ("retention",)), windows)
+            if "retention" in data
+            else DEFAULT_RETENTION
+        )
         return Profile(
             id=profile_id,
             name=name,
@@ -235,6 +243,7 @@ class _Reader:
             categories=categories,
             channels=channels,
             windows=windows,
+            retention=retention,
         )
 
     def windows(self, table: dict[str, Any]) -> Windows:
@@ -248,6 +257,22 @@ class _Reader:
         }
         self.only(table, p, least)
         return Windows(**{key: self.days(table, (*p, key), least=n) for key, n in least.items()})
+
+    def retention(self, table: dict[str, Any], windows: Windows) -> RetentionRules:
+        """How long closed cases are kept: each period at least a year, and a case with a
+        written warning at least as long as the warning itself is kept."""
+        p = ("retention",)
+        least = {
+            "concern_days": MIN_RECORD_RETENTION_DAYS,
+            "warning_days": max(MIN_RECORD_RETENTION_DAYS, windows.warning_retention_days),
+            "sanction_days": MIN_RECORD_RETENTION_DAYS,
+        }
+        self.only(table, p, ("rule", *least))
+        rule = self.string(table, (*p, "rule"))
+        if len(rule) > 300:
+            self.fail((*p, "rule"), "rule should name the trust's rule in at most 300 characters.")
+        days = {key: self.days(table, (*p, key), least=n) for key, n in least.items()}
+        return RetentionRules(rule=rule, **days)
 
     def behaviour(self, table: dict[str, Any]) -> tuple[tuple[str, ...], tuple[Channel, ...]]:
         p = ("behaviour",)

@@ -297,6 +297,9 @@ class BoardReport:
     response_current: Median
     response_previous: Median
     named_cases: tuple[NamedCase, ...] | None = None
+    # With the named appendix: disclosures outside the trust by legal basis (each item a
+    # basis's label), in this period and the previous one.
+    disclosures: tuple[Figure, ...] | None = None
 
     @property
     def named(self) -> bool:

@@ -22,10 +22,11 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from desktop.dates import utc_now
@@ -224,19 +225,23 @@ class ChainReport:
         return self.findings[0].text if self.findings else ""
 
 
-def verify_chain(session: UserSession) -> ChainReport:
+def verify_chain(
+    session: UserSession, *, progress: Callable[[int, int], None] | None = None
+) -> ChainReport:
     """Check every entry's seal and link, both records of the newest entry, the guards,
     the key file's own tags and every break a writer recorded; then record the check.
 
     All of it runs under the write lock, so nothing changes between the walk and the
     comparison with the key file; the result is recorded only after the check is made.
+    `progress(done, total)` hears how many entries have been checked, batch by batch (a
+    window shows it; an exception it raises abandons the check, recording nothing).
     """
     session.require(Operation.VIEW_AUDIT)
     keys = session.store.audit_keys
     if keys.audit is None:
         raise NotPermitted("This account's key does not include the audit key.")
     with session.transaction(write=True) as db:
-        findings, count, last = _walk(db, keys.audit)
+        findings, count, last = _walk(db, keys.audit, progress)
         findings += [Finding(entry_id, what) for entry_id, what in tail_problems(db, last)]
         findings += _guard_findings(db) + _ways_in_findings(session, db)
         report = ChainReport(count, tuple(findings))
@@ -249,11 +254,17 @@ def verify_chain(session: UserSession) -> ChainReport:
     return report
 
 
-def _walk(db: Session, audit_key: bytes) -> tuple[list[Finding], int, tuple[int, str] | None]:
+def _walk(
+    db: Session, audit_key: bytes, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Finding], int, tuple[int, str] | None]:
     findings: list[Finding] = []
     keys: dict[int | None, bytes] = {}
     expected_id, prev_hash, count = 1, GENESIS, 0
     last: tuple[int, str] | None = None
+    total = 0
+    if progress is not None:
+        total = db.scalar(select(func.count()).select_from(AuditEntry)) or 0
+        progress(0, total)
     while True:
         rows = db.scalars(
             select(AuditEntry)
@@ -284,6 +295,8 @@ def _walk(db: Session, audit_key: bytes) -> tuple[list[Finding], int, tuple[int,
                 )
             prev_hash, expected_id, count = row.entry_hash, row.id + 1, count + 1
             last = (row.id, row.entry_hash)
+        if progress is not None:
+            progress(count, max(total, count))
         if len(findings) > 50:
             findings.append(Finding(None, "more problems follow; the first fifty are listed"))
             return findings, count, last

@@ -43,6 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from desktop.dates import UK
+from desktop.domain.disclosures import LegalBasis
 from desktop.domain.incidents import Channel
 from desktop.domain.policy import StepKind
 from desktop.domain.reporting import (
@@ -60,6 +61,7 @@ from desktop.domain.reporting import (
     summer_time_spans,
 )
 from desktop.domain.restrictions import RestrictionKind
+from desktop.services.disclosures import counts_by_basis
 from desktop.services.sanction_store import (
     ASKED_TO_LEAVE,
     NOTICE,
@@ -566,3 +568,11 @@ def _outcome_words(db: Session, bounds: Bounds, ids: list[int]) -> dict[int, str
         if key in OUTCOMES:
             found[case_id].append(OUTCOMES[key][1])
     return {case_id: ", ".join(words) for case_id, words in found.items()}
+
+
+def disclosures(db: Session, bounds: Bounds, cases: Select[Any] | None) -> tuple[Figure, ...]:
+    """Disclosures outside the trust by legal basis, in both periods: every one the trust
+    logged when `cases` is None (a report on every school), else those about `cases`."""
+    now = counts_by_basis(db, bounds.period.start, bounds.period.end, cases=cases)
+    before = counts_by_basis(db, bounds.previous.start, bounds.previous.end, cases=cases)
+    return tuple(Figure(basis.label, now[basis], before[basis]) for basis in LegalBasis)

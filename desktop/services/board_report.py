@@ -65,7 +65,9 @@ def annual_report(
 ) -> BoardReport:
     """The board's report for `start` to `end` (both included) at `school_ids` (None: every
     school the user may see), with the previous period of the same length; audited. With
-    `named`, the appendix of cases with references and names (personal data) is added."""
+    `named`, the appendix of cases with references and names (personal data) is added, and
+    the disclosures outside the trust by legal basis (all of them on a report of every
+    school; on fewer, those about the chosen schools' cases)."""
     session.require(Operation.BOARD_REPORT)
     period = check_period(start, end)
     bounds = board_figures.bounds_of(period)
@@ -86,6 +88,9 @@ def annual_report(
                 board_figures.outcomes(db, bounds, cases),
             )
             appendix = tuple(board_figures.named_cases(db, bounds, incidents)) if named else None
+        disclosed = (
+            board_figures.disclosures(db, bounds, None if every else cases) if named else None
+        )
         trust_name = db.scalar(select(Trust.name).order_by(Trust.id).limit(1)) or ""
     report = BoardReport(
         trust_name=trust_name,
@@ -98,6 +103,7 @@ def annual_report(
         response_current=medians[0],
         response_previous=medians[1],
         named_cases=appendix,
+        disclosures=disclosed,
     )
     with session.transaction(write=True) as db:
         audit.record(db, session.actor, "report.annual_made", detail=_detail(report))

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
 from desktop.dates import utc_now
-from desktop.domain.disclosures import LegalBasis
+from desktop.domain.cases import parse_reference
+from desktop.domain.disclosures import AUTHORISING_ROLES, LegalBasis
 from desktop.domain.record_dates import check_not_too_early
-from desktop.domain.roles import Operation
+from desktop.domain.roles import Operation, Role
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import ValidationError
-from desktop.services import audit
+from desktop.services import audit, scope
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Disclosure, User
 
@@ -34,6 +36,21 @@ class DisclosureDraft:
     authorised_by_id: int  # the account that authorised it
     case_id: int | None = None
     request_id: int | None = None  # the subject access request it answered
+    case_reference: str = ""  # as typed (`CB-2026-0042`), when `case_id` is not known
+
+
+@dataclass(frozen=True)
+class Authoriser:
+    """An account that may authorise a disclosure, as the log's dialog offers it."""
+
+    id: int
+    full_name: str
+    username: str
+    role: Role
+
+    @property
+    def words(self) -> str:
+        return f"{self.full_name} ({self.role.label})"
 
 
 @dataclass(frozen=True)
@@ -69,9 +86,16 @@ def add_disclosure(db: Session, session: UserSession, draft: DisclosureDraft) ->
     if draft.disclosed_on > utc_now().date() + dt.timedelta(days=1):
         raise ValidationError("A disclosure cannot be dated in the future.", "disclosed_on")
     authoriser = db.get(User, draft.authorised_by_id)
-    if authoriser is None:
-        raise ValidationError("Choose who authorised the disclosure.", "authorised_by")
-    if draft.case_id is not None and db.get(Case, draft.case_id) is None:
+    if authoriser is None or not _may_authorise(authoriser):
+        raise ValidationError(
+            "Choose who authorised the disclosure: a headteacher, a trust leader or the "
+            "data protection lead whose account is in use.",
+            "authorised_by",
+        )
+    case_id = draft.case_id
+    if case_id is None and draft.case_reference.strip():
+        case_id = _case_id(db, session, draft.case_reference)
+    if case_id is not None and db.get(Case, case_id) is None:
         raise ValidationError("That case is no longer in the store.", "case")
     row = Disclosure(
         basis=basis.value,
@@ -79,7 +103,7 @@ def add_disclosure(db: Session, session: UserSession, draft: DisclosureDraft) ->
         what=what,
         disclosed_on=draft.disclosed_on,
         authorised_by_id=authoriser.id,
-        case_id=draft.case_id,
+        case_id=case_id,
         request_id=draft.request_id,
         recorded_by_id=session.actor.user_id,
         recorded_at=utc_now(),
@@ -90,10 +114,31 @@ def add_disclosure(db: Session, session: UserSession, draft: DisclosureDraft) ->
         db,
         session.actor,
         "disclosure.recorded",
-        case_id=draft.case_id,
+        case_id=case_id,
         detail={"disclosure_id": row.id, "basis": basis.value},
     )
     return row.id
+
+
+def _may_authorise(user: User) -> bool:
+    return user.active and user.role in {role.value for role in AUTHORISING_ROLES}
+
+
+def _case_id(db: Session, session: UserSession, reference: str) -> int:
+    parsed = parse_reference(reference)
+    if parsed is None:
+        raise ValidationError("A case reference looks like CB-2026-0042.", "case")
+    found = db.scalar(
+        select(Case.id).where(
+            scope.case_visible(session.actor),
+            Case.ref_year == parsed[0],
+            Case.ref_sequence == parsed[1],
+        )
+    )
+    if found is None:
+        shown = reference.strip().upper()
+        raise ValidationError(f"There is no case {shown} in this store.", "case")
+    return found
 
 
 def record_disclosure(session: UserSession, draft: DisclosureDraft) -> int:
@@ -104,9 +149,14 @@ def record_disclosure(session: UserSession, draft: DisclosureDraft) -> int:
 
 
 def list_disclosures(
-    session: UserSession, *, start: dt.date | None = None, end: dt.date | None = None
+    session: UserSession,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    basis: LegalBasis | str | None = None,
 ) -> list[DisclosureRow]:
-    """The log, newest first, optionally only between `start` and `end` (inclusive)."""
+    """The log, newest first, optionally only between `start` and `end` (inclusive) and
+    only on one legal `basis`."""
     session.require(Operation.RECORD_DISCLOSURES)
     authoriser, recorder = aliased(User), aliased(User)
     query = (
@@ -120,6 +170,8 @@ def list_disclosures(
         query = query.where(Disclosure.disclosed_on >= start)
     if end is not None:
         query = query.where(Disclosure.disclosed_on <= end)
+    if basis is not None:
+        query = query.where(Disclosure.basis == _basis(basis).value)
     with session.transaction() as db:
         return [
             DisclosureRow(
@@ -138,14 +190,29 @@ def list_disclosures(
         ]
 
 
-def counts_by_basis(db: Session, start: dt.date, end: dt.date) -> dict[LegalBasis, int]:
+def list_authorisers(session: UserSession) -> list[Authoriser]:
+    """The accounts in use that may authorise a disclosure (`AUTHORISING_ROLES`), by name."""
+    session.require(Operation.RECORD_DISCLOSURES)
+    roles = sorted(role.value for role in AUTHORISING_ROLES)
+    with session.transaction() as db:
+        users = db.scalars(
+            select(User)
+            .where(User.active.is_(True), User.role.in_(roles))
+            .order_by(func.lower(User.full_name), User.username)
+        )
+        return [Authoriser(u.id, u.full_name, u.username, Role(u.role)) for u in users]
+
+
+def counts_by_basis(
+    db: Session, start: dt.date, end: dt.date, *, cases: Select[Any] | None = None
+) -> dict[LegalBasis, int]:
     """How many disclosures each basis had between `start` and `end` (inclusive), every
-    basis present, for a report the caller's service has already permitted."""
-    found = dict(
-        db.execute(
-            select(Disclosure.basis, func.count())
-            .where(Disclosure.disclosed_on.between(start, end))
-            .group_by(Disclosure.basis)
-        ).all()
+    basis present, for a report the caller's service has already permitted. With `cases`
+    (a subquery of case ids), only the disclosures about those cases are counted."""
+    query = select(Disclosure.basis, func.count()).where(
+        Disclosure.disclosed_on.between(start, end)
     )
+    if cases is not None:
+        query = query.where(Disclosure.case_id.in_(cases))
+    found = dict(db.execute(query.group_by(Disclosure.basis)).all())
     return {basis: int(found.get(basis.value, 0)) for basis in LegalBasis}

@@ -1,6 +1,7 @@
 """The calendar: every dated item across the cases a user may see, fetched in bulk.
 
-A few queries per view (open bars and plans, tasks, written warnings), each narrowed in
+A few queries per view (open bars and plans, tasks, written warnings, and for the data
+protection lead subject access requests), each narrowed in
 SQL to the dates asked for plus anything overdue, and the school scope; the rules that
 turn rows into items are `desktop.domain.due`. Exports to `.ics` are audited, carry only
 the case reference and the kind unless names are asked for, and keep each item's UID
@@ -40,6 +41,7 @@ from desktop.domain.due import (
     DueKind,
     DueState,
     RestrictionDates,
+    SubjectAccessDates,
     Summary,
     TaskDates,
     WarningDates,
@@ -47,13 +49,14 @@ from desktop.domain.due import (
     ordered,
     restriction_items,
     soon_after,
+    subject_access_item,
     summarise,
     task_item,
     warning_item,
 )
 from desktop.domain.policy import StepKind
 from desktop.domain.restrictions import RestrictionKind, RestrictionState
-from desktop.domain.roles import Operation
+from desktop.domain.roles import Operation, is_permitted
 from desktop.domain.sanctions import Phase
 from desktop.services import policies, scope
 from desktop.services.session import Actor, UserSession
@@ -65,6 +68,7 @@ from desktop.storage.models import (
     PolicyProfileRecord,
     Restriction,
     School,
+    SubjectAccessRequest,
     User,
     case_schools,
 )
@@ -305,16 +309,51 @@ def _case_school_ids(db: Session) -> ScalarSelect[Any]:
     return select(joined).where(case_schools.c.case_id == Case.id).scalar_subquery()
 
 
+def _subject_access(
+    db: Session, actor: Actor, view: DueView, today: dt.date
+) -> list[SubjectAccessDates]:
+    """Subject access requests by their deadline in force, for those who answer them only.
+    They belong to the trust, not to a school: a view of one school leaves them out."""
+    if not is_permitted(actor.role, Operation.SUBJECT_ACCESS) or view.school_id is not None:
+        return []
+    day = func.coalesce(SubjectAccessRequest.extended_to, SubjectAccessRequest.due_on)
+    rows = _rows(
+        db,
+        select(
+            SubjectAccessRequest.id,
+            SubjectAccessRequest.requester_name,
+            SubjectAccessRequest.due_on,
+            SubjectAccessRequest.extended_to,
+            SubjectAccessRequest.completed_on,
+        ).where(
+            or_(
+                and_(
+                    day >= view.start if view.start is not None else true(),
+                    day <= view.end if view.end is not None else true(),
+                ),
+                and_(SubjectAccessRequest.completed_on.is_(None), day < today),
+            )
+        ),
+    )
+    return [SubjectAccessDates(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
 def _items(db: Session, actor: Actor, view: DueView, today: dt.date) -> list[DueItem]:
     items: list[DueItem] = []
     schools = SchoolNames(db)
-    if not view.kinds or view.kinds - {DueKind.TASK, DueKind.WARNING_EXPIRY}:
+    if not view.kinds or view.kinds - {
+        DueKind.TASK,
+        DueKind.WARNING_EXPIRY,
+        DueKind.SUBJECT_ACCESS,
+    }:
         for r in _restrictions(db, actor, view, today, schools):
             items.extend(restriction_items(r, today))
     if not view.kinds or DueKind.TASK in view.kinds:
         items.extend(task_item(t, today) for t in _tasks(db, actor, view, today, schools))
     if not view.kinds or DueKind.WARNING_EXPIRY in view.kinds:
         items.extend(warning_item(w, today) for w in _warnings(db, actor, view, schools))
+    if not view.kinds or DueKind.SUBJECT_ACCESS in view.kinds:
+        items.extend(subject_access_item(r, today) for r in _subject_access(db, actor, view, today))
     items = [
         i
         for i in items

@@ -63,6 +63,7 @@ KIND_COLOURS = {
     DueKind.PLAN_END: QColor("#0f766e"),
     DueKind.WARNING_EXPIRY: QColor("#3f6212"),
     DueKind.TASK: QColor("#475467"),
+    DueKind.SUBJECT_ACCESS: QColor("#86198f"),
 }
 KIND_BY_MARK = {kind.mark: kind for kind in DueKind}
 OVERDUE_TEXT = QColor("#b42318")

@@ -5,7 +5,7 @@ each kind's letter, in the kind's colour; a day with anything overdue is red, to
 outlined in blue. The agenda lists the day, week or month chosen, overdue items first (in
 the month, every overdue item whatever its date: nothing late drops out of sight).
 Enter or a double-click on an item says so through `open_item`, and the main window opens
-its case where it is resolved.
+its case where it is resolved; a subject access request opens the subject access window.
 
 Each change of month or filter reads one six-week window (and whatever is overdue) off the
 UI thread; what was read is kept while the window is open, and the months either side
@@ -38,7 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dates import uk_today
-from desktop.domain.due import DueItem, DueKind, DueState, day_marks
+from desktop.domain.due import DueItem, DueKind, DueState, Place, day_marks
+from desktop.domain.roles import Operation
 from desktop.services import due, due_export
 from desktop.services import trust as trust_service
 from desktop.services.due import DueView
@@ -179,6 +180,8 @@ class CalendarWindow(QMainWindow):
             self.scope_group.addButton(radio)
         self.kind_combo.addItem(ALL_KINDS, None)
         for kind in DueKind:
+            if kind is DueKind.SUBJECT_ACCESS and not self.session.can(Operation.SUBJECT_ACCESS):
+                continue
             self.kind_combo.addItem(f"{kind.mark} \u2014 {kind.label}", kind.value)
         self.school_combo.addItem(ALL_SCHOOLS, None)
         self._fill_owners([])
@@ -420,12 +423,21 @@ class CalendarWindow(QMainWindow):
     def _activated(self, index) -> None:
         item = index.data(ITEM_ROLE)
         if item is not None:
-            self.open_item.emit(item)
+            self._open(item)
 
     def open_current(self) -> None:
         item = self.current_item()
         if item is not None:
-            self.open_item.emit(item)
+            self._open(item)
+
+    def _open(self, item: DueItem) -> None:
+        """A subject access request opens its own window; anything else, its case."""
+        if item.place is Place.SUBJECT_ACCESS:
+            from desktop.ui.subject_access_window import open_subject_access
+
+            open_subject_access(self, self.session, request_id=item.target_id)
+            return
+        self.open_item.emit(item)
 
     # -- export ---------------------------------------------------------------------------
     def export_calendar(self) -> None:

@@ -67,7 +67,34 @@ def build_actions(window) -> None:
         "&Annual board report…",
         tip="The anonymised yearly report to the board: incidents, action taken and outcomes",
     )
+    window.subject_access_action = _action(
+        window,
+        "subjectAccessAction",
+        "&Subject access requests…",
+        tip="Requests for the records held about a person: deadlines, redaction and the bundle",
+    )
+    window.disclosure_log_action = _action(
+        window,
+        "disclosureLogAction",
+        "&Disclosure log…",
+        tip="Records given to someone outside the trust, and the legal basis for each",
+    )
+    window.retention_action = _action(
+        window,
+        "retentionAction",
+        "Re&tention review…",
+        tip="Records past their retention period: delete them for good, or keep them longer",
+    )
+    window.audit_action = _action(
+        window,
+        "auditAction",
+        "Audit &trail…",
+        tip="Every change made in Casebook, who made it and when; check that none was altered",
+    )
     window.lock_action = _action(window, "lockAction", "&Lock", "lock", ("Ctrl+L",))
+    # Ctrl+L locks from whichever Casebook window has the focus (a case, the calendar, the
+    # audit trail), not only from the case list: the person leaving the desk is in one.
+    window.lock_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
     window.settings_action = _action(
         window, "settingsAction", "&Settings…", "settings", preferences_keys
     )
@@ -101,6 +128,12 @@ def build_menus_and_toolbar(window) -> None:
     reports_menu = menus.addMenu("&Reports")
     reports_menu.setObjectName("reportsMenu")
     reports_menu.addAction(window.annual_report_action)
+    reports_menu.addSeparator()
+    reports_menu.addActions(
+        [window.subject_access_action, window.disclosure_log_action, window.retention_action]
+    )
+    reports_menu.addSeparator()
+    reports_menu.addAction(window.audit_action)
     help_menu = menus.addMenu("&Help")
     help_menu.addActions([window.help_action, window.about_action])
 

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import desktop
 from desktop.domain.cases import parse_reference
 from desktop.domain.roles import Operation
 from desktop.services import auth
@@ -47,6 +46,11 @@ from desktop.ui.messages import Messenger
 from desktop.ui.open_windows import OpenWindows
 from desktop.ui.operations import BusyIndicator, Change, ReadOp, changes, settle
 from desktop.ui.print_queue import count_queue
+from desktop.ui.records_windows import (
+    connect_records_actions,
+    open_records_window,
+    records_actions,
+)
 from desktop.ui.restore_dialog import restore_from_main
 from desktop.ui.settings_dialog import SettingsDialog
 from desktop.ui.signin_dialog import SignInDialog
@@ -91,6 +95,10 @@ class MainWindow(QMainWindow):
     backup_action: QAction
     restore_action: QAction
     annual_report_action: QAction
+    subject_access_action: QAction
+    disclosure_log_action: QAction
+    retention_action: QAction
+    audit_action: QAction
 
     def __init__(self, session: UserSession, *, state=None):
         super().__init__()
@@ -202,7 +210,7 @@ class MainWindow(QMainWindow):
         self.calendar_action.triggered.connect(self.show_calendar)
         self.backup_action.triggered.connect(self.backups.back_up_now)
         self.restore_action.triggered.connect(self.restore_from_backup)
-        self.annual_report_action.triggered.connect(self.show_annual_report)
+        connect_records_actions(self)
         self.due_label.open_calendar.connect(self.show_calendar)
         self.open_case_action.triggered.connect(self.open_selected_case)
         self.case_table.doubleClicked.connect(self._open_row)
@@ -290,7 +298,8 @@ class MainWindow(QMainWindow):
         can_back_up = enabled and self.session.can(Operation.BACKUP)
         self.backup_action.setEnabled(can_back_up)
         self.restore_action.setEnabled(can_back_up)
-        self.annual_report_action.setEnabled(enabled and self.session.can(Operation.BOARD_REPORT))
+        for action, operation in records_actions(self):
+            action.setEnabled(enabled and self.session.can(operation))
 
     def _end_session(self):
         """Sign out and leave nothing about a case on screen or in the model."""
@@ -387,11 +396,8 @@ class MainWindow(QMainWindow):
             restore_from_main(self, end_session=self._end_session, signed_in=self._unlocked)
 
     def show_annual_report(self):
-        """The annual report to the board (Reports > Annual board report...)."""
-        if not self.locked and self.session.can(Operation.BOARD_REPORT):
-            from desktop.ui.report_dialog import show_report_dialog
-
-            show_report_dialog(self.session, self)
+        """Reports > Annual board report..."""
+        open_records_window(self, Operation.BOARD_REPORT)
 
     def show_calendar(self):
         """The calendar of reviews and deadlines (Ctrl+Shift+C); an item opens its case at
@@ -527,13 +533,11 @@ class MainWindow(QMainWindow):
         dialog.activateWindow()
 
     def show_about(self):
-        Messenger.info(
-            self,
-            "About Casebook",
-            f"Casebook {desktop.__version__}\n\n"
-            "Parent Code of Conduct casework for school trusts: encrypted case files, "
-            "kept on this computer, seen only by the people whose role allows it.",
-        )
+        from desktop.ui.about_dialog import AboutDialog
+
+        dialog = AboutDialog(self.session, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
 
     # -- Qt events ------------------------------------------------------------------------
     def showEvent(self, event):

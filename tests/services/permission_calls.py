@@ -615,4 +615,17 @@ NO_OPERATION: dict[str, str] = {
     "case files (casebook demo), called only by demo.create_demo_store",
     "desktop.services.demo_sanctions.add_sanctions": "builds a new sample store's invented "
     "sanctions, called only by demo.create_demo_store",
+    "desktop.services.about.about": "Help > About: the version, the store's path and its "
+    "encryption, which anyone signed in may know",
 }
+
+
+# The records services' calls live beside their own tests; they build on `Needs` and `World`
+# above, so they are gathered last.
+from tests.services.permission_calls_audit_view import NEEDS_AUDIT_VIEW  # noqa: E402
+from tests.services.permission_calls_retention import NEEDS_RETENTION  # noqa: E402
+from tests.services.permission_calls_subject_access import NEEDS_SUBJECT_ACCESS  # noqa: E402
+
+NEEDS.update(NEEDS_AUDIT_VIEW)
+NEEDS.update(NEEDS_RETENTION)
+NEEDS.update(NEEDS_SUBJECT_ACCESS)

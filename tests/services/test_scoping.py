@@ -108,6 +108,9 @@ NOT_ACCESS: dict[str, str] = {
     "out in SQL, like cases with nothing due (tests/services/test_due.py)",
     "desktop.services.due.case_list_due": "a page of the case list: cases out of reach are "
     "left out in SQL, like cases with nothing due (tests/services/test_due.py)",
+    "desktop.services.subject_access.record_request": "takes a person, not a case, and only "
+    "for the data protection lead, who sees every school (a role the permission table "
+    "checks; tests/services/test_subject_access.py)",
 }
 
 

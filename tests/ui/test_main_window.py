@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTextBrowser,
     QToolButton,
+    QTreeWidget,
     QWidget,
 )
 from sqlalchemy import update
@@ -32,6 +33,7 @@ from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.services.users import add_user
 from desktop.storage.models import Case
+from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.case_table_model import OPENED as OPENED_COLUMN
 from desktop.ui.case_table_model import REFERENCE, SCHOOLS, STAGE, SUBJECT, CaseTableModel
 from desktop.ui.change_password_dialog import ChangePasswordDialog
@@ -576,9 +578,27 @@ def test_help_and_about(qtbot, window: MainWindow, fake: FakeBackend) -> None:
     assert len(top_level(HelpDialog)) == 1  # the same window is raised, not a second one
 
     find(window, QAction, "aboutAction").trigger()
-    kind, title, body = fake.said[-1]
-    assert (kind, title) == ("info", "About Casebook")
-    assert desktop.__version__ in body
+    [about] = top_level(AboutDialog)
+    assert desktop.__version__ in about.findChild(QLabel, "versionLabel").text()
+    store_label = about.findChild(QLabel, "storeLabel")
+    qtbot.waitUntil(lambda: store_label.text() != "…", timeout=5000)
+    assert store_label.text() == str(window.session.store.path)
+    encryption = about.findChild(QLabel, "encryptionLabel").text()
+    assert encryption.startswith("SQLCipher 4.") and "AES-256" in encryption
+    assert "HMAC-SHA512" in encryption and "Argon2id" in encryption
+    libraries = about.findChild(QTreeWidget, "librariesList")
+    listed = {
+        libraries.topLevelItem(i).text(0): libraries.topLevelItem(i).text(1)
+        for i in range(libraries.topLevelItemCount())
+    }
+    assert listed["PySide6 (Qt for Python)"].startswith("6.11")
+    assert listed["SQLAlchemy"].startswith("2.") and listed["ReportLab"][0].isdigit()
+    assert "not found" not in listed.values()
+    copy = about.findChild(QPushButton, "copyDetailsButton")
+    qtbot.mouseClick(copy, Qt.MouseButton.LeftButton)
+    copied = QApplication.clipboard().text()
+    assert copied.startswith(f"Casebook {desktop.__version__}\nCase store: ")
+    assert "SQLAlchemy: 2." in copied
 
 
 def test_window_state_file_is_kept_apart_from_preferences(

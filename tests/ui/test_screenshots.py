@@ -47,6 +47,13 @@ EXPECTED = {
     "backup_1_back_up_now",
     "backup_2_restore",
     "lock_over_case_window",
+    "second_factor_enrolment",
+    "about",
+    "records_1_annual_report",
+    "records_2_subject_access",
+    "records_3_disclosure_log",
+    "records_4_retention_review",
+    "records_5_audit_trail",
 }
 
 
