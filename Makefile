@@ -56,7 +56,7 @@ test: setup ## Run lint, the type check and every test not marked slow (Qt offsc
 test-fast: setup ## Run the tests not marked slow, without lint and type check
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
-test-slow: setup ## Run only the tests marked slow (SIGKILLs, wheel, bundle, big samples); CI runs them
+test-slow: setup ## Run only the tests marked slow (SIGKILLs, wheel, bundle, samples, scoping, hostile input); CI runs them
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow $(PYTEST_ARGS)
 
 lint: setup ## Check style with ruff and types with mypy

@@ -17,7 +17,6 @@ The members, always these names:
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 import re
@@ -190,13 +189,9 @@ def _moment(value: object) -> dt.datetime:
     return moment
 
 
-@functools.cache
 def known_revisions() -> frozenset[str]:
     """Every schema revision this Casebook can open (and migrate from)."""
-    from alembic.script import ScriptDirectory
-
-    script = ScriptDirectory.from_config(migrate.alembic_config())
-    return frozenset(rev.revision for rev in script.walk_revisions())
+    return migrate.known_revisions()
 
 
 def digest(data: bytes) -> Part:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
@@ -32,15 +32,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@functools.cache
+def scripts() -> ScriptDirectory:
+    """The migrations, read once: every sign-in asks for the head revision, and reading
+    the scripts again (seven modules compiled and run) took longer than the question."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
+@functools.cache
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return scripts().get_current_head()
 
 
 @functools.cache
 def known_revisions() -> frozenset[str]:
     """Every schema revision this Casebook can open (and migrate forwards from)."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return frozenset(rev.revision for rev in script.walk_revisions())
+    return frozenset(rev.revision for rev in scripts().walk_revisions())
 
 
 def check_revision(engine: Engine, name: str) -> str:
@@ -65,7 +72,26 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     current = current_revision(engine)
     if current is not None and current not in known_revisions():
         raise StoreTooNew()
-    config = alembic_config()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    # What `alembic upgrade` does, on the scripts already read and with migrations/env.py's
+    # settings (kept there for Alembic's own command line and the models check).
+    from desktop.storage.migrations.env_settings import include_object
+    from desktop.storage.models import Base
+
+    script = scripts()
+    with (
+        engine.begin() as conn,
+        EnvironmentContext(
+            alembic_config(),
+            script,
+            fn=lambda current, _context: script._upgrade_revs(revision, current),
+            destination_rev=revision,
+        ) as environment,
+    ):
+        environment.configure(
+            connection=conn,
+            target_metadata=Base.metadata,
+            render_as_batch=True,
+            include_object=include_object,
+        )
+        with environment.begin_transaction():
+            environment.run_migrations()

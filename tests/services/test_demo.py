@@ -24,6 +24,9 @@ from desktop.services.session import UserSession
 from desktop.storage import models as m
 from desktop.storage.keyvault import keys_path_for
 
+# Sample stores made again and again: about half a minute. In CI (make test-slow).
+pytestmark = pytest.mark.slow
+
 STEP_ENTRIES = {
     "verbal_warning",
     "mediation",

@@ -54,6 +54,10 @@ CASE_PARAMETERS = frozenset(
     }
 )
 
+# Every case-taking service, as every school role, at every school: about a minute. In CI
+# (make test-slow), outside the ten minutes make test keeps to.
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class World:

@@ -6,7 +6,11 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
+
+# Every main window over a 500-case sample. In CI (make test-slow); make screenshots too.
+pytestmark = pytest.mark.slow
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "screenshots.py"
 EXPECTED = {
