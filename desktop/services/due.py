@@ -189,7 +189,32 @@ def _tasks(
     today: dt.date,
     schools: SchoolNames,
     only: ColumnElement[bool] | None = None,
+    *,
+    lean: bool = False,
 ) -> list[TaskDates]:
+    """The tasks in the view, with their case, owner, schools and subject; `lean`: their
+    dates alone, for counting (a large store may hold tens of thousands overdue)."""
+    where = [
+        # A bar's or plan's own review tasks are its review items already. (`+ 0`: nearly
+        # every task has no restriction, so SQLite's index on it would read them all.)
+        (CaseTask.restriction_id + 0).is_(None),
+        CaseTask.due_on.is_not(None),
+        or_(
+            _dated(CaseTask.due_on, view.start, view.end),
+            and_(CaseTask.done_on.is_(None), CaseTask.due_on < today),
+        ),
+        scope.case_visible(actor),
+        _in_school(view.school_id),
+        only if only is not None else true(),
+    ]
+    if lean:
+        dates = _rows(
+            db,
+            select(CaseTask.id, CaseTask.case_id, CaseTask.due_on, CaseTask.done_on)
+            .join(Case, Case.id == CaseTask.case_id)
+            .where(*where),
+        )
+        return [TaskDates(r[0], r[1], "", "", r[2], r[3]) for r in dates]
     owner = select(User.full_name).where(User.id == CaseTask.owner_id).scalar_subquery()
     rows = _rows(
         db,
@@ -207,17 +232,7 @@ def _tasks(
         )
         .join(Case, Case.id == CaseTask.case_id)
         .join(Person, Person.id == Case.subject_id)
-        # A bar's or plan's own review tasks are its review items already. (`+ 0`: nearly
-        # every task has no restriction, so SQLite's index on it would read them all.)
-        .where((CaseTask.restriction_id + 0).is_(None), CaseTask.due_on.is_not(None))
-        .where(
-            or_(
-                _dated(CaseTask.due_on, view.start, view.end),
-                and_(CaseTask.done_on.is_(None), CaseTask.due_on < today),
-            )
-        )
-        .where(scope.case_visible(actor), _in_school(view.school_id))
-        .where(only if only is not None else true()),
+        .where(*where),
     )
     return [
         TaskDates(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", schools(r[9]), _name(r[7], r[8]))
@@ -338,7 +353,10 @@ def _subject_access(
     return [SubjectAccessDates(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
-def _items(db: Session, actor: Actor, view: DueView, today: dt.date) -> list[DueItem]:
+def _items(
+    db: Session, actor: Actor, view: DueView, today: dt.date, *, lean: bool = False
+) -> list[DueItem]:
+    """The view's items, ordered; `lean`: tasks without their names, for counting."""
     items: list[DueItem] = []
     schools = SchoolNames(db)
     if not view.kinds or view.kinds - {
@@ -349,7 +367,8 @@ def _items(db: Session, actor: Actor, view: DueView, today: dt.date) -> list[Due
         for r in _restrictions(db, actor, view, today, schools):
             items.extend(restriction_items(r, today))
     if not view.kinds or DueKind.TASK in view.kinds:
-        items.extend(task_item(t, today) for t in _tasks(db, actor, view, today, schools))
+        tasks = _tasks(db, actor, view, today, schools, lean=lean)
+        items.extend(task_item(t, today) for t in tasks)
     if not view.kinds or DueKind.WARNING_EXPIRY in view.kinds:
         items.extend(warning_item(w, today) for w in _warnings(db, actor, view, schools))
     if not view.kinds or DueKind.SUBJECT_ACCESS in view.kinds:
@@ -384,7 +403,8 @@ def due_summary(session: UserSession, *, today: dt.date | None = None) -> Summar
         return Summary(0, 0, 0)
     today = today or uk_today()
     view = DueView(start=today, end=soon_after(today))
-    return summarise(due_items(session, view=view, today=today), today)
+    with session.transaction() as db:
+        return summarise(_items(db, session.actor, view, today, lean=True), today)
 
 
 def owners(session: UserSession) -> list[str]:

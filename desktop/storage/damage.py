@@ -23,7 +23,8 @@ from desktop.errors import (
     StoreDamaged,
     StoreMissing,
 )
-from desktop.storage.keyvault import KeyFile, keys_path_for
+from desktop.paths import keys_file_for as keys_path_for
+from desktop.storage.keyfile_shape import read_key_file
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -80,7 +81,7 @@ def check_store_files(path: Path) -> None:
     """All that can be told without a key: the database file could be a store, and a key
     file of the right shape is beside it. Reads only; a missing key file stays missing."""
     check_database_file(path)
-    KeyFile.load(keys_path_for(path))
+    read_key_file(keys_path_for(path))
 
 
 def check_pages(engine: Engine, path: Path) -> None:

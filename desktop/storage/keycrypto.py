@@ -10,17 +10,16 @@ knowing anyone's password.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
-import secrets
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from desktop.errors import WrongRecoveryKey
 
-# Argon2 and the ciphers load on first use: start-up reads the key file's shape (to name a
-# damaged one before the sign-in dialog) without them.
+# Argon2, the ciphers and OpenSSL's hashes load on first use: start-up reads the key file's
+# shape (to name a damaged one before the sign-in dialog) without them. Keys and nonces come
+# from os.urandom, as `secrets.token_bytes` does.
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -45,7 +44,7 @@ MAX_KDF = KdfParams(time_cost=20, memory_kib=4 * 1024 * 1024, parallelism=64)
 
 
 def new_key() -> bytes:
-    return secrets.token_bytes(KEY_BYTES)
+    return os.urandom(KEY_BYTES)
 
 
 def b64(data: bytes) -> str:
@@ -87,10 +86,15 @@ def hkdf(secret: bytes, salt: bytes, info: str) -> bytes:
 
 
 def tag(key: bytes, value: Any) -> str:
+    import hashlib
+    import hmac
+
     return hmac.new(key, canonical(value), hashlib.sha256).hexdigest()
 
 
 def tags_match(key: bytes, value: Any, expected: object) -> bool:
+    import hmac
+
     return isinstance(expected, str) and hmac.compare_digest(tag(key, value), expected)
 
 
@@ -142,7 +146,7 @@ def seal(public: str, payload: bytes, aad: bytes) -> dict[str, str]:
     ephemeral = X25519PrivateKey.generate()
     epk = unb64(public_text(ephemeral.public_key()))
     kek = hkdf(ephemeral.exchange(recipient), epk + unb64(public), "casebook sealed box")
-    nonce = secrets.token_bytes(12)
+    nonce = os.urandom(12)
     return {
         "epk": b64(epk),
         "nonce": b64(nonce),
@@ -162,7 +166,7 @@ def secret_slot_key(secret: bytes, salt: bytes, purpose: str) -> SlotKey:
 def encrypt(key: bytes, payload: bytes, aad: bytes) -> dict[str, str]:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    nonce = secrets.token_bytes(12)
+    nonce = os.urandom(12)
     return {"nonce": b64(nonce), "ct": b64(AESGCM(key).encrypt(nonce, payload, aad))}
 
 

@@ -7,9 +7,11 @@ Version 1 files (development builds before November 2026) and files from a newer
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
-from desktop.errors import StoreDamaged, StoreTooNew
+from desktop.errors import KeyFileDamaged, KeyFileMissing, StoreDamaged, StoreTooNew
 from desktop.storage import keycrypto as kc
 
 FORMAT = "casebook-keys"
@@ -21,6 +23,32 @@ EARLY_VERSION = (
     "This case store was made by an early test version of Casebook, whose key file this "
     "version cannot read. Make a new case store, or ask your IT support."
 )
+
+
+def store_name_for(keys_path: Path) -> str:
+    """The name of the store a key file belongs beside (`trust.casebook` for
+    `trust.casebook.keys`)."""
+    return keys_path.name.removesuffix(".keys")
+
+
+def read_key_file(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The key file's contents and bytes, once its shape is sound; KeyFileMissing,
+    KeyFileDamaged or StoreTooNew otherwise. Reads only, and needs no cipher: start-up
+    checks the files with it before the sign-in dialog shows."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise KeyFileMissing(store_name_for(path), path.name) from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        check_structure(data)
+    except StoreTooNew:
+        raise StoreTooNew(store_name_for(path)) from None
+    except StoreDamaged:
+        raise
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
+        raise KeyFileDamaged(path.name) from exc
+    return data, raw
 
 
 def check_structure(data: Any) -> None:

@@ -28,10 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import (
-    KeyFileDamaged,
-    KeyFileMissing,
     StoreDamaged,
-    StoreTooNew,
     WrongPassword,
     WrongRecoveryKey,
 )
@@ -53,7 +50,8 @@ from desktop.storage.keyfile_shape import (
     FRONT_DESK,
     GRANTS,
     VERSION,
-    check_structure,
+    read_key_file,
+    store_name_for,
 )
 
 RECOVERY_SLOT = "recovery"
@@ -69,12 +67,6 @@ __all__ = [
     "format_recovery_key",
     "parse_recovery_key",
 ]
-
-
-def store_name_for(keys_path: Path) -> str:
-    """The name of the store a key file belongs beside (`trust.casebook` for
-    `trust.casebook.keys`)."""
-    return keys_path.name.removesuffix(".keys")
 
 
 def signer_key(audit_key: bytes, signer_id: str) -> bytes:
@@ -200,19 +192,7 @@ class KeyFile:
     def load(cls, path: Path) -> KeyFile:
         """Read and check the key file; it is never made anew here (KeyFile.create is for a
         new store only), so a store missing its key file stays without one."""
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise KeyFileMissing(store_name_for(path), path.name) from exc
-        try:
-            data = json.loads(raw.decode("utf-8"))
-            check_structure(data)
-        except StoreTooNew:
-            raise StoreTooNew(store_name_for(path)) from None
-        except StoreDamaged:
-            raise
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError) as exc:
-            raise KeyFileDamaged(path.name) from exc
+        data, raw = read_key_file(path)
         return cls(path, data, raw)
 
     @property
