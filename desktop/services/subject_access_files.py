@@ -34,7 +34,7 @@ from desktop.storage.models import Evidence, IssuedLetter
 if TYPE_CHECKING:
     from desktop.services.subject_access import RedactionRow, RequestRow
 
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # nosec B105  # letters to draw from, no 0/o, 1/l/i
 PASSWORD_GROUPS = 5
 
 
