@@ -59,17 +59,11 @@ from desktop.domain.reporting import (
 )
 from reports.letter_layout import _register_fonts  # the one registration of DejaVu Sans
 from reports.letters import FONT, FONT_BOLD, long_date
+from reports.page_style import BOTTOM, GREY, INK, PAGE_HEIGHT, PAGE_WIDTH, RULE, SHADE, TOP
 from reports.reportlab_extras import FooterCanvas
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
 SIDE = 18 * MM
-TOP = 22 * MM
-BOTTOM = 18 * MM
 TEXT_WIDTH = PAGE_WIDTH - 2 * SIDE
-INK = HexColor("#1a1a1a")
-GREY = HexColor("#555555")
-RULE = HexColor("#999999")
-SHADE = HexColor("#eeeeee")
 THIS_PERIOD = HexColor("#2f5d8a")
 BEFORE = HexColor("#b7c7d8")
 WARNING_INK = HexColor("#7a1010")

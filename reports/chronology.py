@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm as MM
@@ -37,16 +36,10 @@ from reportlab.platypus import (
 from desktop.dates import format_datetime
 from reports.letter_layout import _register_fonts  # the one registration of DejaVu Sans
 from reports.letters import FONT, FONT_BOLD
+from reports.page_style import BOTTOM, GREY, INK, PAGE_HEIGHT, PAGE_WIDTH, RULE, SHADE, TOP
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
 SIDE = 15 * MM
-TOP = 22 * MM
-BOTTOM = 18 * MM
 TEXT_WIDTH = PAGE_WIDTH - 2 * SIDE
-INK = HexColor("#1a1a1a")
-GREY = HexColor("#555555")
-RULE = HexColor("#999999")
-SHADE = HexColor("#eeeeee")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 

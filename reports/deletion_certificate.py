@@ -24,12 +24,12 @@ from desktop.dates import format_datetime
 from desktop.domain.retention import CONTENT_LABELS, DeletionCertificate
 from reports.letter_layout import _register_fonts  # the one registration of DejaVu Sans
 from reports.letters import FONT, FONT_BOLD
+from reports.page_style import GREY as MUTED
+from reports.page_style import INK
 from reports.reportlab_extras import FooterCanvas
 
 TITLE = "Certificate of deletion"
-INK = HexColor("#1a1a1a")
 ACCENT = HexColor("#1f4e79")
-MUTED = HexColor("#555555")
 GRID = HexColor("#9a9a9a")
 NO_NAMES = (
     "This certificate names no person and holds none of the deleted records' content. The "

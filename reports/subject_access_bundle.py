@@ -23,12 +23,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table
 
 from desktop.dates import format_date, format_datetime
-from reports.chronology import GREY, RULE, SHADE, _chunks, _line, _styles
+from reports.chronology import _chunks, _line, _styles
 from reports.letter_layout import _register_fonts
 from reports.letters import FONT
+from reports.page_style import GREY, PAGE_WIDTH, RULE, SHADE
 from reports.reportlab_extras import FooterCanvas
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
 SIDE = 18 * MM
 TEXT_WIDTH = PAGE_WIDTH - 2 * SIDE
 NOTHING_HELD = "The trust holds no records about this person in Casebook."
