@@ -142,6 +142,7 @@ def direct_search(conn, text: str) -> tuple[int, bool, list[int]]:
 
 def open_window(store: Path, password: str):
     from desktop.services import auth
+    from desktop.ui import operations
     from desktop.ui.main_window import MainWindow
 
     session = auth.sign_in(store, username="admin", password=password)
@@ -156,6 +157,11 @@ def open_window(store: Path, password: str):
     model = table.model()
     if not wait_until(lambda: model.rowCount() > 0 and not model.loading, 60):
         raise SystemExit("the main window showed no cases")
+    # What sign-in starts besides the list (the status bar's count of what is due, the
+    # reminder, the print queue's count) runs to its end first: keystrokes are timed on a
+    # window at rest, not against the sign-in's own reading.
+    if not wait_until(lambda: operations.running() == 0, 60):
+        raise SystemExit("the main window did not settle after sign-in")
     return session, window, table, model
 
 

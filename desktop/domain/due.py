@@ -145,7 +145,7 @@ def state_on(
     return DueState.UPCOMING
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a calendar or list may hold thousands
 class DueItem:
     kind: DueKind
     date: dt.date

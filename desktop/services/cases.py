@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -27,6 +27,7 @@ from desktop.services.due import needs_attention_clause, next_due_on
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Person, School, case_schools
 from desktop.storage.search import (
+    IndexedSearch,
     case_search_clause,
     count_matches,
     indexed_search,
@@ -36,7 +37,7 @@ from desktop.storage.search import (
 MAX_PAGE = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the list may hold tens of thousands
 class CaseRow:
     id: int
     reference: str
@@ -146,8 +147,13 @@ def has_cases(session: UserSession) -> bool:
     Tells a store with nothing in it yet apart from a search that matched nothing.
     """
     with session.transaction() as db:
-        filters = _filters(session, search="", school_id=None, status=None)
-        return bool(db.scalar(select(select(Case.id).where(*filters.where).exists())))
+        return has_cases_in(db, session)
+
+
+def has_cases_in(db: Session, session: UserSession) -> bool:
+    """`has_cases` inside a transaction the caller holds."""
+    filters = _filters(session, search="", school_id=None, status=None)
+    return bool(db.scalar(select(select(Case.id).where(*filters.where).exists())))
 
 
 class CaseSort(StrEnum):
@@ -226,17 +232,46 @@ def list_cases(
 ) -> list[CaseRow]:
     """One page of cases in `order` (newest first unless asked otherwise). `today` is the
     day "Needs attention" and the next-due order are worked out for (the UK date now)."""
-    today = today or uk_today()
     with session.transaction() as db:
-        filters = _filters(
+        return list_in(
+            db,
             session,
             search=search,
             school_id=school_id,
             status=status,
             needs_attention=needs_attention,
-            today=today,
+            order=order,
+            offset=offset,
+            limit=limit,
+            today=today or uk_today(),
         )
-        return _page(db, filters, order, max(0, offset), max(1, min(limit, MAX_PAGE)), today)
+
+
+def list_in(
+    db: Session,
+    session: UserSession,
+    *,
+    search: str,
+    school_id: int | None,
+    status: str | None,
+    needs_attention: bool,
+    order: CaseOrder,
+    offset: int,
+    limit: int,
+    today: dt.date,
+) -> list[CaseRow]:
+    """`list_cases` inside a transaction the caller holds."""
+    filters = _filters(
+        session,
+        search=search,
+        school_id=school_id,
+        status=status,
+        needs_attention=needs_attention,
+        today=today,
+    )
+    indexed = indexed_search(db, filters.search) if filters.search else None
+    offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
+    return _page(db, filters, order, offset, limit, today, indexed)
 
 
 @dataclass(frozen=True)
@@ -265,26 +300,78 @@ def find_cases(
     together. A search is counted no further than `count_up_to` (counting every one of
     twenty thousand matches for "sm" costs far more than finding the newest hundred);
     without one the count is exact."""
-    today = today or uk_today()
     with session.transaction() as db:
-        filters = _filters(
+        return find_in(
+            db,
             session,
             search=search,
             school_id=school_id,
             status=status,
             needs_attention=needs_attention,
-            today=today,
+            order=order,
+            limit=limit,
+            today=today or uk_today(),
+            count_up_to=count_up_to,
         )
-        indexed = indexed_search(db, filters.search) if filters.search else None
-        if indexed is None:
-            total, exact = _count(db, filters), True
-        else:
-            counted = count_matches(db, indexed, filters.where, up_to=count_up_to)
-            total, exact = min(counted, count_up_to), counted <= count_up_to
-        limit = max(1, min(limit, MAX_PAGE))
-        at_most = total if indexed is not None and exact else None
-        rows = _page(db, filters, order, 0, limit, today, at_most) if total else []
-        return FoundCases(rows, total, exact)
+
+
+def find_in(
+    db: Session,
+    session: UserSession,
+    *,
+    search: str,
+    school_id: int | None,
+    status: str | None,
+    needs_attention: bool,
+    order: CaseOrder,
+    limit: int,
+    today: dt.date,
+    count_up_to: int,
+) -> FoundCases:
+    """`find_cases` inside a transaction the caller holds (the case list reads its page's
+    next due items in the same one: `services.case_list`)."""
+    filters = _filters(
+        session,
+        search=search,
+        school_id=school_id,
+        status=status,
+        needs_attention=needs_attention,
+        today=today,
+    )
+    indexed = indexed_search(db, filters.search) if filters.search else None
+    if indexed is None:
+        total, exact = _count(db, filters), True
+    else:
+        counted = count_matches(db, indexed, filters.where, up_to=count_up_to)
+        total, exact = min(counted, count_up_to), counted <= count_up_to
+    limit = max(1, min(limit, MAX_PAGE))
+    at_most = total if indexed is not None and exact else None
+    rows = _page(db, filters, order, 0, limit, today, indexed, at_most) if total else []
+    return FoundCases(rows, total, exact)
+
+
+# What a row of the list shows, and the two reads a page of known ids needs: built once,
+# as the list reads a page on every keystroke of a search.
+_ROW_COLUMNS = (
+    Case.id,
+    Case.reference,
+    Person.given_name,
+    Person.family_name,
+    Case.status,
+    Case.stage,
+    Case.opened_on,
+)
+_ROWS_BY_ID = (
+    select(*_ROW_COLUMNS)
+    .join(Person, Case.subject_id == Person.id)
+    .where(Case.id.in_(bindparam("ids", expanding=True)))
+)
+_SCHOOL_NAMES = (
+    select(case_schools.c.case_id, School.name)
+    .join(School, School.id == case_schools.c.school_id)
+    .where(case_schools.c.case_id.in_(bindparam("ids", expanding=True)))
+    .order_by(School.name)
+)
 
 
 def _page(
@@ -294,34 +381,21 @@ def _page(
     offset: int,
     limit: int,
     today: dt.date,
+    indexed: IndexedSearch | None,
     at_most: int | None = None,
 ) -> list[CaseRow]:
-    """One page of rows; `at_most`: how many cases match at most, when just counted."""
-    columns = (
-        Case.id,
-        Case.reference,
-        Person.given_name,
-        Person.family_name,
-        Case.status,
-        Case.stage,
-        Case.opened_on,
-    )
-    indexed = indexed_search(db, filters.search) if filters.search else None
+    """One page of rows; `indexed`: the search as the index answers it (None without a
+    search, or off SQLite); `at_most`: how many cases match at most, when just counted."""
     ids = None
     if indexed is not None and order == NEWEST_FIRST:
         ids = newest_matches(
             db, indexed, filters.where, offset=offset, limit=limit, at_most=at_most
         )
     if ids is not None:  # the page's ids, in order: fetch their rows
-        found = {
-            r.id: r
-            for r in db.connection().execute(
-                select(*columns).join(Person, Case.subject_id == Person.id).where(Case.id.in_(ids))
-            )
-        }
+        found = {r.id: r for r in db.connection().execute(_ROWS_BY_ID, {"ids": ids})}
         rows = [found[i] for i in ids if i in found]
     else:
-        query = _matching(db, filters, *columns).order_by(*_order_by(order, today))
+        query = _matching(db, filters, *_ROW_COLUMNS).order_by(*_order_by(order, today))
         rows = list(db.connection().execute(query.offset(offset).limit(limit)))
     names = _school_names(db, [r.id for r in rows])
     return [
@@ -342,12 +416,7 @@ def _school_names(db: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, 
     if not case_ids:
         return {}
     found: dict[int, list[str]] = defaultdict(list)
-    for case_id, name in db.connection().execute(
-        select(case_schools.c.case_id, School.name)
-        .join(School, School.id == case_schools.c.school_id)
-        .where(case_schools.c.case_id.in_(case_ids))
-        .order_by(School.name)
-    ):
+    for case_id, name in db.connection().execute(_SCHOOL_NAMES, {"ids": list(case_ids)}):
         found[case_id].append(name)
     return {k: tuple(v) for k, v in found.items()}
 

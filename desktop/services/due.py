@@ -18,11 +18,8 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
-    ScalarSelect,
     Select,
-    String,
     and_,
-    cast,
     func,
     literal,
     or_,
@@ -30,7 +27,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from desktop.dates import uk_today
 from desktop.domain.due import (
@@ -58,7 +55,7 @@ from desktop.domain.policy import StepKind
 from desktop.domain.restrictions import RestrictionKind, RestrictionState
 from desktop.domain.roles import Operation, is_permitted
 from desktop.domain.sanctions import Phase
-from desktop.services import policies, scope
+from desktop.services import due_queries, policies, scope
 from desktop.services.session import Actor, UserSession
 from desktop.storage.models import (
     Case,
@@ -70,7 +67,6 @@ from desktop.storage.models import (
     School,
     SubjectAccessRequest,
     User,
-    case_schools,
 )
 
 _CHUNK = 900  # ids per IN list, well inside SQLite's limit on bound parameters
@@ -87,27 +83,29 @@ class DueView:
     owner: str | None = None  # "" for items with nobody recorded; None: anyone
 
 
+def _shape(
+    db: Session, actor: Actor, view: DueView, today: dt.date, case_ids: Sequence[int] | None
+) -> tuple[due_queries.Shape, dict[str, Any]]:
+    """Which prepared statement answers the view, and the values to run it with."""
+    start, end, school_id = view.start, view.end, view.school_id
+    shape = due_queries.Shape.of(
+        db.get_bind().dialect.name,
+        actor,
+        start=start,
+        end=end,
+        school_id=school_id,
+        case_ids=case_ids,
+    )
+    values = due_queries.params(
+        actor, today, start=start, end=end, school_id=school_id, case_ids=case_ids
+    )
+    return shape, values
+
+
 def _rows(db: Session, query: Select[*tuple[Any, ...]]) -> Sequence[Any]:
     """Plain rows of columns, through the connection: no ORM bookkeeping per row, which a
     month of a large store (thousands of items) would pay for nothing."""
     return db.connection().execute(query).all()
-
-
-def _in_school(school_id: int | None) -> ColumnElement[bool]:
-    if school_id is None:
-        return Case.id.is_not(None)
-    return Case.id.in_(select(case_schools.c.case_id).where(case_schools.c.school_id == school_id))
-
-
-def _dated(
-    column: InstrumentedAttribute[Any], start: dt.date | None, end: dt.date | None
-) -> ColumnElement[bool]:
-    conditions: list[ColumnElement[bool]] = [column.is_not(None)]
-    if start is not None:
-        conditions.append(column >= start)
-    if end is not None:
-        conditions.append(column <= end)
-    return and_(*conditions)
 
 
 def _restrictions(
@@ -116,51 +114,10 @@ def _restrictions(
     view: DueView,
     today: dt.date,
     schools: SchoolNames,
-    only: ColumnElement[bool] | None = None,
+    case_ids: Sequence[int] | None = None,
 ) -> list[RestrictionDates]:
-    owner = (
-        select(User.full_name)
-        .join(CaseTask, CaseTask.owner_id == User.id)
-        .where(CaseTask.restriction_id == Restriction.id, CaseTask.done_on.is_(None))
-        .order_by(CaseTask.due_on)
-        .limit(1)
-        .scalar_subquery()
-    )
-    dates = (Restriction.ends, Restriction.review_due, Restriction.representations_deadline)
-    windowed = (
-        or_(
-            *(_dated(d, view.start, view.end) for d in dates),
-            *(d < today for d in dates),  # perhaps overdue: the rules decide
-            and_(Restriction.ends.is_(None), Restriction.review_due.is_(None)),
-        )
-        if view.start is not None or view.end is not None
-        else Restriction.id.is_not(None)
-    )
-    rows = _rows(
-        db,
-        select(
-            Restriction.id,
-            Restriction.case_id,
-            Case.reference,
-            Restriction.kind,
-            Restriction.state,
-            Restriction.phase,
-            Restriction.ends,
-            Restriction.review_due,
-            Restriction.reviewed_on,
-            Restriction.representations_deadline,
-            Restriction.representations_on,
-            owner,
-            Person.given_name,
-            Person.family_name,
-            _case_school_ids(db),
-        )
-        .join(Case, Case.id == Restriction.case_id)
-        .join(Person, Person.id == Restriction.person_id)
-        .where(Restriction.state.in_([s.value for s in OPEN_STATES]))
-        .where(scope.case_visible(actor), _in_school(view.school_id), windowed)
-        .where(only if only is not None else true()),
-    )
+    shape, values = _shape(db, actor, view, today, case_ids)
+    rows = db.connection().execute(due_queries.restrictions(shape), values).all()
     return [
         RestrictionDates(
             restriction_id=r[0],
@@ -188,52 +145,21 @@ def _tasks(
     view: DueView,
     today: dt.date,
     schools: SchoolNames,
-    only: ColumnElement[bool] | None = None,
+    case_ids: Sequence[int] | None = None,
     *,
     lean: bool = False,
+    first: int | None = None,
 ) -> list[TaskDates]:
     """The tasks in the view, with their case, owner, schools and subject; `lean`: their
-    dates alone, for counting (a large store may hold tens of thousands overdue)."""
-    where = [
-        # A bar's or plan's own review tasks are its review items already. (`+ 0`: nearly
-        # every task has no restriction, so SQLite's index on it would read them all.)
-        (CaseTask.restriction_id + 0).is_(None),
-        CaseTask.due_on.is_not(None),
-        or_(
-            _dated(CaseTask.due_on, view.start, view.end),
-            and_(CaseTask.done_on.is_(None), CaseTask.due_on < today),
-        ),
-        scope.case_visible(actor),
-        _in_school(view.school_id),
-        only if only is not None else true(),
-    ]
+    dates alone, for counting (a large store may hold tens of thousands overdue);
+    `first`: only that many open tasks, the most pressing."""
+    shape, values = _shape(db, actor, view, today, case_ids)
+    query = due_queries.tasks(shape, lean=lean, first=first is not None)
+    if first is not None:
+        values[due_queries.FIRST.key] = first
+    rows = db.connection().execute(query, values).all()
     if lean:
-        dates = _rows(
-            db,
-            select(CaseTask.id, CaseTask.case_id, CaseTask.due_on, CaseTask.done_on)
-            .join(Case, Case.id == CaseTask.case_id)
-            .where(*where),
-        )
-        return [TaskDates(r[0], r[1], "", "", r[2], r[3]) for r in dates]
-    owner = select(User.full_name).where(User.id == CaseTask.owner_id).scalar_subquery()
-    rows = _rows(
-        db,
-        select(
-            CaseTask.id,
-            CaseTask.case_id,
-            Case.reference,
-            CaseTask.title,
-            CaseTask.due_on,
-            CaseTask.done_on,
-            owner,
-            Person.given_name,
-            Person.family_name,
-            _case_school_ids(db),
-        )
-        .join(Case, Case.id == CaseTask.case_id)
-        .join(Person, Person.id == Case.subject_id)
-        .where(*where),
-    )
+        return [TaskDates(r[0], r[1], "", "", r[2], r[3]) for r in rows]
     return [
         TaskDates(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", schools(r[9]), _name(r[7], r[8]))
         for r in rows
@@ -250,7 +176,7 @@ def _warnings(db: Session, actor: Actor, view: DueView, schools: SchoolNames) ->
     for record_id in record_ids:
         days = _kept_days(db, record_id)
         taken = (
-            _dated(
+            due_queries.dated(
                 CaseStep.taken_on,
                 view.start - dt.timedelta(days=days) if view.start else None,
                 view.end - dt.timedelta(days=days) if view.end else None,
@@ -272,12 +198,12 @@ def _warnings(db: Session, actor: Actor, view: DueView, schools: SchoolNames) ->
                 CaseStep.taken_on,
                 Person.given_name,
                 Person.family_name,
-                _case_school_ids(db),
+                due_queries.case_school_ids(db.get_bind().dialect.name),
             )
             .join(Case, Case.id == CaseStep.case_id)
             .join(Person, Person.id == Case.subject_id)
             .where(CaseStep.kind == StepKind.WRITTEN_WARNING.value, same_profile, taken)
-            .where(scope.case_visible(actor), _in_school(view.school_id)),
+            .where(scope.case_visible(actor), due_queries.in_school(view.school_id)),
         )
         found.extend(
             WarningDates(r[0], r[1], r[2], r[3], days, schools(r[6]), _name(r[4], r[5]))
@@ -312,18 +238,6 @@ class SchoolNames:
         return found
 
 
-def _case_school_ids(db: Session) -> ScalarSelect[Any]:
-    """Each row's case's school ids, comma-joined, in the same query (one subquery on the
-    link table's key per row; far cheaper than a second query with thousands of ids)."""
-    ids = cast(case_schools.c.school_id, String)
-    joined = (
-        func.string_agg(ids, ",")
-        if db.get_bind().dialect.name == "postgresql"
-        else func.group_concat(ids, ",")
-    )
-    return select(joined).where(case_schools.c.case_id == Case.id).scalar_subquery()
-
-
 def _subject_access(
     db: Session, actor: Actor, view: DueView, today: dt.date
 ) -> list[SubjectAccessDates]:
@@ -354,9 +268,16 @@ def _subject_access(
 
 
 def _items(
-    db: Session, actor: Actor, view: DueView, today: dt.date, *, lean: bool = False
+    db: Session,
+    actor: Actor,
+    view: DueView,
+    today: dt.date,
+    *,
+    lean: bool = False,
+    open_tasks: int | None = None,
 ) -> list[DueItem]:
-    """The view's items, ordered; `lean`: tasks without their names, for counting."""
+    """The view's items, ordered; `lean`: tasks without their names, for counting;
+    `open_tasks`: only that many of the open tasks, the most pressing."""
     items: list[DueItem] = []
     schools = SchoolNames(db)
     if not view.kinds or view.kinds - {
@@ -367,7 +288,7 @@ def _items(
         for r in _restrictions(db, actor, view, today, schools):
             items.extend(restriction_items(r, today))
     if not view.kinds or DueKind.TASK in view.kinds:
-        tasks = _tasks(db, actor, view, today, schools, lean=lean)
+        tasks = _tasks(db, actor, view, today, schools, lean=lean, first=open_tasks)
         items.extend(task_item(t, today) for t in tasks)
     if not view.kinds or DueKind.WARNING_EXPIRY in view.kinds:
         items.extend(warning_item(w, today) for w in _warnings(db, actor, view, schools))
@@ -407,6 +328,33 @@ def due_summary(session: UserSession, *, today: dt.date | None = None) -> Summar
         return summarise(_items(db, session.actor, view, today, lean=True), today)
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """What the reminder after sign-in says: how many items are overdue, due today and due
+    this week, and the most pressing of them in full."""
+
+    summary: Summary
+    first: list[DueItem]
+
+    @property
+    def count(self) -> int:
+        return self.summary.overdue + self.summary.due_today + self.summary.this_week
+
+
+def reminder(session: UserSession, *, listed: int, today: dt.date | None = None) -> Reminder:
+    """The counts `due_summary` gives and the first `listed` of those items (overdue first,
+    then by date). Only that many open tasks are read in full: a large store may hold
+    thousands overdue, which would take seconds to read and name for a list of twelve."""
+    if not session.can(Operation.VIEW_CASES):
+        return Reminder(Summary(0, 0, 0), [])
+    today = today or uk_today()
+    view = DueView(start=today, end=soon_after(today))
+    with session.transaction() as db:
+        summary = summarise(_items(db, session.actor, view, today, lean=True), today)
+        shown = _items(db, session.actor, view, today, open_tasks=listed)
+    return Reminder(summary, [i for i in shown if i.state is not DueState.DONE][:listed])
+
+
 def owners(session: UserSession) -> list[str]:
     """The people who own open tasks, for the calendar's owner filter."""
     session.require(Operation.VIEW_CASES)
@@ -435,20 +383,29 @@ def _most_pressing(
     session: UserSession, case_ids: Sequence[int], today: dt.date | None, *, as_listed: bool
 ) -> dict[int, DueItem]:
     session.require(Operation.VIEW_CASES)
-    today = today or uk_today()
-    found: dict[int, DueItem] = {}
     with session.transaction() as db:
-        schools = SchoolNames(db)
-        for at in range(0, len(case_ids), _CHUNK):
-            only = Case.id.in_(list(case_ids[at : at + _CHUNK]))
-            items: list[DueItem] = []
-            for r in _restrictions(db, session.actor, DueView(), today, schools, only):
-                found_items = restriction_items(r, today)
-                items.extend(_as_listed(found_items) if as_listed else found_items)
-            open_tasks = _tasks(db, session.actor, DueView(), today, schools, only)
-            items.extend(task_item(t, today) for t in open_tasks if t.done_on is None)
-            for item in ordered(i for i in items if i.state is not DueState.DONE):
-                found.setdefault(item.case_id, item)
+        return most_pressing_in(
+            db, session.actor, case_ids, today or uk_today(), as_listed=as_listed
+        )
+
+
+def most_pressing_in(
+    db: Session, actor: Actor, case_ids: Sequence[int], today: dt.date, *, as_listed: bool
+) -> dict[int, DueItem]:
+    """`next_due` (or with `as_listed`, `case_list_due`) inside a transaction the caller
+    holds, having checked that the user may see cases."""
+    found: dict[int, DueItem] = {}
+    schools = SchoolNames(db)
+    for at in range(0, len(case_ids), _CHUNK):
+        only = case_ids[at : at + _CHUNK]
+        items: list[DueItem] = []
+        for r in _restrictions(db, actor, DueView(), today, schools, only):
+            found_items = restriction_items(r, today)
+            items.extend(_as_listed(found_items) if as_listed else found_items)
+        open_tasks = _tasks(db, actor, DueView(), today, schools, only)
+        items.extend(task_item(t, today) for t in open_tasks if t.done_on is None)
+        for item in ordered(i for i in items if i.state is not DueState.DONE):
+            found.setdefault(item.case_id, item)
     return found
 
 

@@ -12,9 +12,10 @@ trust's schools are no secret, but their cases are.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, true
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select, true
 from sqlalchemy.orm import Session
 
 from desktop.domain.cases import parse_reference
@@ -45,13 +46,35 @@ def school_visible(actor: Actor) -> ColumnElement[bool]:
     return School.id.in_(sorted(actor.school_ids))
 
 
+def _at_schools(school_ids: Sequence[int] | BindParameter[Any]) -> ColumnElement[bool]:
+    return Case.id.in_(
+        select(case_schools.c.case_id).where(case_schools.c.school_id.in_(school_ids))
+    )
+
+
 def case_visible(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause on `Case`: the cases at least one of whose schools the actor may see."""
     if actor.school_ids is None:
         return true()
-    return Case.id.in_(
-        select(case_schools.c.case_id).where(case_schools.c.school_id.in_(sorted(actor.school_ids)))
-    )
+    return _at_schools(sorted(actor.school_ids))
+
+
+# For statements built once and run many times (`services.due_queries`): the actor's
+# schools are bound when the statement runs, from `visible_params`.
+VISIBLE_SCHOOLS: BindParameter[Any] = bindparam("visible_schools", expanding=True)
+
+
+def case_visible_bound(limited: bool) -> ColumnElement[bool]:
+    """`case_visible` with the schools left to bind: `limited` is whether the actor sees
+    some schools only (`Actor.school_ids` is not None)."""
+    return _at_schools(VISIBLE_SCHOOLS) if limited else true()
+
+
+def visible_params(actor: Actor) -> dict[str, list[int]]:
+    """The values `case_visible_bound(actor.school_ids is not None)` needs."""
+    if actor.school_ids is None:
+        return {}
+    return {VISIBLE_SCHOOLS.key: sorted(actor.school_ids)}
 
 
 def visible_case_ids(actor: Actor) -> Select[int]:

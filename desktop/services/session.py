@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop.domain.roles import Operation, Role, is_permitted
@@ -18,6 +18,12 @@ from desktop.storage.store import Store
 # Session info: the signed-in account's audit keys, for the audit trail's writer.
 AUDIT_KEYS_INFO = "casebook_audit_keys"
 STORE_INFO = "casebook_store"  # the open store, for the audit head kept outside it
+
+# Read at the start of every service call (`_check_still_allowed`): built once.
+_ACCOUNT = select(User.active, User.role).where(User.id == bindparam("user_id"))
+_ACCOUNT_SCHOOLS = select(user_schools.c.school_id).where(
+    user_schools.c.user_id == bindparam("user_id")
+)
 
 
 class SecondFactorNeeded(NotPermitted):
@@ -126,16 +132,13 @@ class UserSession:
         """An account removed, switched off or given another role or other schools since
         sign-in acts no more: its open windows lock at their next step, whichever copy
         changed it."""
-        row = db.execute(
-            select(User.active, User.role).where(User.id == self.actor.user_id)
-        ).first()
+        conn, user = db.connection(), {"user_id": self.actor.user_id}
+        row = conn.execute(_ACCOUNT, user).first()
         if row is None or not row.active or row.role != self.actor.role.value:
             self.store.close()
             raise SessionEnded()
         if self.actor.school_ids is not None:
-            schools = db.scalars(
-                select(user_schools.c.school_id).where(user_schools.c.user_id == self.actor.user_id)
-            ).all()
+            schools = conn.scalars(_ACCOUNT_SCHOOLS, user).all()
             if frozenset(schools) != self.actor.school_ids:
                 self.store.close()
                 raise SessionEnded()

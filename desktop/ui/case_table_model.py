@@ -1,32 +1,30 @@
-"""The case list as a Qt table model, fetched a page at a time from services.cases.
+"""The case list as a Qt table model, fetched a page at a time from services.case_list.
 
 Only the pages the view has scrolled to are held; the count and first page come from
-`find_cases`, so a trust with tens of thousands of cases opens as fast as one with ten. A
-search is counted only up to `cases.COUNT_CAP` ("More than 1,000 cases": `total_exact` is
-False); scrolling on past that fetches until a page comes back short, which gives the
-count. Every load runs off the UI thread (a `ReadOp`): the rows already shown stay until
-the new ones arrive, and a load overtaken by a newer one (the person typed again) is
-dropped. Each page brings its cases'
-next due items with it (`services.due.case_list_due`, one call per page), never the whole
-table's.
+`case_list.first_page`, so a trust with tens of thousands of cases opens as fast as one
+with ten. A search is counted only up to `cases.COUNT_CAP` ("More than 1,000 cases":
+`total_exact` is False); scrolling on past that fetches until a page comes back short,
+which gives the count. Every load runs off the UI thread (a `ReadOp`): the rows already
+shown stay until the new ones arrive, and a load overtaken by a newer one (the person
+typed again) is dropped. Each page brings its cases' next due items with it, read in the
+same transaction (the "Next due" column), never the whole table's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from desktop.dates import format_date, uk_today
+from desktop.dates import format_date
 from desktop.domain.cases import CaseStatus, stage_label
 from desktop.domain.due import DueItem, DueKind, DueState
 from desktop.errors import user_message
-from desktop.services import cases, due
+from desktop.services import case_list
+from desktop.services.case_list import FirstPage, ListPage
 from desktop.services.cases import COUNT_CAP, NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
 from desktop.services.session import UserSession
 from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
@@ -103,48 +101,23 @@ class CaseFilters(TypedDict):
     needs_attention: bool  # only cases with something overdue or due within a week
 
 
-@dataclass(frozen=True)
-class Page:
-    """A page of rows and each row's next due item (a case with nothing open has none)."""
-
-    rows: list[CaseRow]
-    due: dict[int, DueItem]
-
-
-@dataclass(frozen=True)
-class FirstPage:
-    """What a (re)load brings back: the count (exact, or more than `total` when `exact` is
-    False), the first page, and whether any case exists."""
-
-    total: int
-    rows: list[CaseRow]
-    any_cases: bool
-    due: dict[int, DueItem] = field(default_factory=dict)
-    exact: bool = True
-
-
-def _with_due(session: UserSession, rows: list[CaseRow], today: dt.date) -> Page:
-    items = due.case_list_due(session, case_ids=[r.id for r in rows], today=today) if rows else {}
-    return Page(rows, items)
+def _service_filters(filters: CaseFilters, order: CaseOrder) -> case_list.Filters:
+    return case_list.Filters(**filters, order=order)
 
 
 def load_first_page(
     session: UserSession, filters: CaseFilters, order: CaseOrder, count_up_to: int = COUNT_CAP
 ) -> FirstPage:
     """The reads a new filter, search or sort needs (on a pool thread)."""
-    today = uk_today()
-    found = cases.find_cases(
-        session, **filters, order=order, limit=PAGE, today=today, count_up_to=count_up_to
+    return case_list.first_page(
+        session, _service_filters(filters, order), limit=PAGE, count_up_to=count_up_to
     )
-    page = _with_due(session, found.rows, today)
-    any_cases = bool(found.total) or cases.has_cases(session)
-    return FirstPage(found.total, found.rows, any_cases, page.due, found.exact)
 
 
-def load_page(session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int) -> Page:
-    today = uk_today()
-    rows = cases.list_cases(session, **filters, order=order, offset=offset, limit=PAGE, today=today)
-    return _with_due(session, rows, today)
+def load_page(
+    session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int
+) -> ListPage:
+    return case_list.next_page(session, _service_filters(filters, order), offset=offset, limit=PAGE)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -252,7 +225,7 @@ class CaseTableModel(QAbstractTableModel):
         if self._session is None:
             self._latest.drop_all()
             self._loading = False
-            self._show_first_page(FirstPage(0, [], False))
+            self._show_first_page(FirstPage([], {}))
             return
         filters, order, up_to = self.filters, self._order, self._count_up_to
         self._load(
@@ -389,7 +362,7 @@ class CaseTableModel(QAbstractTableModel):
         self.totalChanged.emit(self._total)
         self.loaded.emit()
 
-    def _append_page(self, page: Page) -> None:
+    def _append_page(self, page: ListPage) -> None:
         if page.rows:
             start = len(self._rows)
             self.beginInsertRows(QModelIndex(), start, start + len(page.rows) - 1)

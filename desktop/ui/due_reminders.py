@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dates import format_date, uk_today
-from desktop.domain.due import SOON_DAYS, DueItem, DueState, Summary, summarise
+from desktop.domain.due import DueState, Summary
 from desktop.domain.roles import Operation
 from desktop.services import due
 from desktop.services.session import UserSession
@@ -49,14 +49,6 @@ def dismissed_today(state: QSettings, session: UserSession, today: dt.date) -> b
 def dismiss_for_today(state: QSettings, session: UserSession, today: dt.date) -> None:
     state.setValue(_key(session), today.isoformat())
     state.sync()
-
-
-def soon_items(session: UserSession, today: dt.date) -> list[DueItem]:
-    """What the reminder speaks of: overdue items and those due within the week."""
-    view = due.DueView(start=today, end=today + dt.timedelta(days=SOON_DAYS))
-    return [
-        i for i in due.due_items(session, view=view, today=today) if i.state is not DueState.DONE
-    ]
 
 
 def status_words(summary: Summary) -> str:
@@ -108,7 +100,7 @@ class ReminderDialog(QDialog):
 
     def __init__(
         self,
-        items: list[DueItem],
+        found: due.Reminder,
         today: dt.date,
         state: QSettings,
         session: UserSession,
@@ -118,7 +110,7 @@ class ReminderDialog(QDialog):
         self.setObjectName("reminderDialog")
         self.setWindowTitle("Reviews and deadlines")
         self.state, self.session, self.today = state, session, today
-        summary = summarise(items, today)
+        summary = found.summary
         heading = named(QLabel(), "reminderHeading", "What falls due")
         heading.setTextFormat(Qt.TextFormat.PlainText)
         heading.setWordWrap(True)
@@ -131,7 +123,7 @@ class ReminderDialog(QDialog):
         self.list = named(QTreeWidget(), "reminderList", "Items falling due")
         self.list.setRootIsDecorated(False)
         self.list.setHeaderLabels(["Date", "State", "What", "Case", "Schools"])
-        for item in items[:MAX_LISTED]:
+        for item in found.first:
             row = QTreeWidgetItem(
                 [
                     format_date(item.date),
@@ -149,8 +141,8 @@ class ReminderDialog(QDialog):
         for column in range(4):
             self.list.resizeColumnToContents(column)
         more = named(QLabel(), "reminderMore", "More in the calendar")
-        more.setVisible(len(items) > MAX_LISTED)
-        more.setText(f"…and {len(items) - MAX_LISTED} more in the calendar.")
+        more.setVisible(found.count > len(found.first))
+        more.setText(f"…and {found.count - len(found.first)} more in the calendar.")
         self.not_today = named(
             QCheckBox("&Not again today"), "notTodayCheck", "Do not remind me again today"
         )
@@ -197,10 +189,10 @@ def remind(
     if not session.can(Operation.VIEW_CASES) or dismissed_today(state, session, day):
         return
 
-    def show(items: list[DueItem]) -> None:
-        if not items or session.closed:
+    def show(found: due.Reminder) -> None:
+        if not found.count or session.closed:
             return
-        dialog = ReminderDialog(items, day, state, session, parent)
+        dialog = ReminderDialog(found, day, state, session, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Beside the main window, not in front of the keyboard: the search box keeps it.
         dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
@@ -210,7 +202,7 @@ def remind(
         dialog.show()
         parent.reminder = dialog  # type: ignore[attr-defined]  # for tests and for locking
 
-    def run(job: Job) -> list[DueItem]:
-        return soon_items(job.session, day)
+    def run(job: Job) -> due.Reminder:
+        return due.reminder(job.session, listed=MAX_LISTED, today=day)
 
     ReadOp(parent=parent, session=session, run=run, success=show, progress="").start()

@@ -465,6 +465,12 @@ class WriteOp(_Op[T]):
     writes = True
 
 
+def running() -> int:
+    """How many ops have been started and not yet finished (for waiting until a window
+    has settled, in benchmarks and tests)."""
+    return sum(1 for op in _live.values() if op.running)
+
+
 def settle(session: UserSession, timeout_seconds: float = 5.0) -> bool:
     """Before a session closes (lock, quit): drop its ops that have not started, and wait
     for the running ones, so no query is left running on a closed engine.

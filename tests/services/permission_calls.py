@@ -25,6 +25,7 @@ from desktop.services import (
     audit,
     backups,
     board_report,
+    case_list,
     case_people,
     casefile,
     cases,
@@ -325,6 +326,12 @@ NEEDS.update(
         "desktop.services.cases.all_cases": Needs(VIEW, lambda s, w, c: cases.all_cases(s)),
         "desktop.services.cases.count_cases": Needs(VIEW, lambda s, w, c: cases.count_cases(s)),
         "desktop.services.cases.has_cases": Needs(VIEW, lambda s, w, c: cases.has_cases(s)),
+        "desktop.services.case_list.first_page": Needs(
+            VIEW, lambda s, w, c: case_list.first_page(s, case_list.Filters())
+        ),
+        "desktop.services.case_list.next_page": Needs(
+            VIEW, lambda s, w, c: case_list.next_page(s, case_list.Filters(), offset=0)
+        ),
         "desktop.services.cases.open_case": Needs(
             EDIT,
             lambda s, w, c: cases.open_case(

@@ -21,6 +21,7 @@ from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
 from desktop.storage.models import AuditEntry
 from tests.services.accounts import sign_in_new_user
+from tests.services.due_rows import add_task
 from tests.services.sanction_support import (
     april_bar,
     case_with_incidents,
@@ -132,6 +133,32 @@ def test_summary_and_next_due(leader: UserSession) -> None:
     assert set(nexts) == {case_id}
     assert nexts[case_id].kind is DueKind.REPRESENTATIONS_DEADLINE
     assert nexts[case_id].state is DueState.OVERDUE
+
+
+def test_the_reminder_names_only_the_first_items_and_counts_the_rest(
+    new_store: SetupResult, store_path: Path, leader: UserSession
+) -> None:
+    _bar(leader)  # its representations deadline (14 April) and review are items too
+    today = D(2026, 4, 15)
+    first, second = case_with_incidents(leader, 1), case_with_incidents(leader, 1)
+    # Overdue, due today, this week, later, done: ties on a date between two cases are put
+    # in order by reference, as the calendar puts them.
+    for case, days in ((first, (-30, -3, 0, 2, 20)), (second, (-30, -4, -3, 1, 6, 8))):
+        for n, offset in enumerate(days):
+            add_task(leader, case.id, due_on=today + dt.timedelta(days=offset), title=f"T{n}")
+    add_task(leader, first.id, due_on=D(2026, 4, 1), done_on=D(2026, 4, 2))
+    view = due.DueView(start=today, end=today + dt.timedelta(days=7))
+    every = [
+        i for i in due.due_items(leader, view=view, today=today) if i.state is not DueState.DONE
+    ]
+    assert len(every) == 11  # the bar's two, and the nine tasks within the week or overdue
+    for listed in (1, 3, 6, 11, 40):
+        found = due.reminder(leader, listed=listed, today=today)
+        assert found.first == every[:listed]
+        assert found.count == len(every)
+        assert found.summary == due.due_summary(leader, today=today)
+    elsewhere = sign_in_new_user(new_store, store_path, "birchbm", "business_manager", (2,))
+    assert due.reminder(elsewhere, listed=12, today=today) == due.Reminder(due.Summary(0, 0, 0), [])
 
 
 def _events(path: Path) -> dict[str, tuple[dt.date, str]]:

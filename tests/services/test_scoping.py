@@ -112,6 +112,8 @@ NOT_ACCESS: dict[str, str] = {
     "out in SQL, like cases with nothing due (tests/services/test_due.py)",
     "desktop.services.due.case_list_due": "a page of the case list: cases out of reach are "
     "left out in SQL, like cases with nothing due (tests/services/test_due.py)",
+    "desktop.services.due_queries.params": "the values a calendar statement is run with; "
+    "reads nothing",
     "desktop.services.subject_access.record_request": "takes a person, not a case, and only "
     "for the data protection lead, who sees every school (a role the permission table "
     "checks; tests/services/test_subject_access.py)",

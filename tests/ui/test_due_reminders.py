@@ -7,11 +7,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QTreeWidget, QWidget
+from PySide6.QtWidgets import QLabel, QTreeWidget, QWidget
 
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
-from desktop.ui.due_reminders import DueStatusLabel, ReminderDialog, dismissed_today, remind
+from desktop.ui.due_reminders import (
+    MAX_LISTED,
+    DueStatusLabel,
+    ReminderDialog,
+    dismissed_today,
+    remind,
+)
+from tests.services.due_rows import add_task
 from tests.services.sanction_support import (
     D,
     april_bar,
@@ -64,6 +71,25 @@ def test_the_reminder_lists_what_is_due_and_can_be_put_off_for_today(
     remind(host, leader, state, lambda: None, today=TODAY)
     qtbot.wait(300)
     assert host.reminder is None  # type: ignore[attr-defined]
+
+
+def test_a_long_reminder_lists_twelve_and_counts_the_rest(
+    qtbot, host: QWidget, new_store: SetupResult, store_path: Path, state: QSettings
+) -> None:
+    session = trust_leader(new_store, store_path)
+    case, _ = april_bar(session)
+    for days in range(1, 16):  # fifteen tasks overdue, the oldest first in the list
+        add_task(session, case.id, due_on=TODAY - dt.timedelta(days=days), title=f"Task {days}")
+    remind(host, session, state, lambda: None, today=TODAY)
+    qtbot.waitUntil(lambda: getattr(host, "reminder", None) is not None, timeout=5000)
+    dialog: ReminderDialog = host.reminder  # type: ignore[attr-defined]
+    rows = dialog.findChild(QTreeWidget, "reminderList")
+    assert rows.topLevelItemCount() == MAX_LISTED == 12
+    assert rows.topLevelItem(0).text(0) == "31/03/2026"  # fifteen days overdue
+    more = dialog.findChild(QLabel, "reminderMore")
+    assert more.isVisibleTo(dialog)
+    assert more.text() == "…and 5 more in the calendar."  # 15 tasks and the bar's 2 items
+    assert "16 overdue, 1 due this week" in dialog.findChild(QWidget, "reminderHeading").text()
 
 
 def test_closing_without_ticking_reminds_again_next_time(
