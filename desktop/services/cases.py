@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
@@ -404,8 +406,8 @@ def _page(
             r.reference,
             f"{r.given_name} {r.family_name}".strip(),
             names.get(r.id, ()),
-            r.status,
-            r.stage,
+            sys.intern(r.status),  # a few values, held by every row of a long list
+            sys.intern(r.stage),
             r.opened_on,
         )
         for r in rows
@@ -418,7 +420,14 @@ def _school_names(db: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, 
     found: dict[int, list[str]] = defaultdict(list)
     for case_id, name in db.connection().execute(_SCHOOL_NAMES, {"ids": list(case_ids)}):
         found[case_id].append(name)
-    return {k: tuple(v) for k, v in found.items()}
+    return {k: _shared(tuple(v)) for k, v in found.items()}
+
+
+@lru_cache(maxsize=256)
+def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple for each combination of schools: a trust has a few, and a list scrolled to
+    its end holds a row for every case."""
+    return tuple(sys.intern(n) for n in names)
 
 
 def all_cases(

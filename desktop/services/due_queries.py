@@ -159,7 +159,7 @@ def restrictions(shape: Shape) -> Select[*tuple[Any, ...]]:
     windowed = (
         or_(
             *(dated(d, start, end) for d in dates),
-            *(d < TODAY for d in dates),
+            *(d < TODAY for d in dates),  # perhaps overdue: the rules decide
             and_(Restriction.ends.is_(None), Restriction.review_due.is_(None)),
         )
         if shape.start or shape.end
