@@ -394,7 +394,7 @@ def _page(
             db, indexed, filters.where, offset=offset, limit=limit, at_most=at_most
         )
     if ids is not None:  # the page's ids, in order: fetch their rows
-        found = {r.id: r for r in db.connection().execute(_ROWS_BY_ID, {"ids": ids})}
+        found = {r.id: r for r in db.connection().execute(_ROWS_BY_ID, {"ids": ids}).all()}
         rows = [found[i] for i in ids if i in found]
     else:
         query = _matching(db, filters, *_ROW_COLUMNS).order_by(*_order_by(order, today))
@@ -418,7 +418,7 @@ def _school_names(db: Session, case_ids: Sequence[int]) -> dict[int, tuple[str, 
     if not case_ids:
         return {}
     found: dict[int, list[str]] = defaultdict(list)
-    for case_id, name in db.connection().execute(_SCHOOL_NAMES, {"ids": list(case_ids)}):
+    for case_id, name in db.connection().execute(_SCHOOL_NAMES, {"ids": list(case_ids)}).all():
         found[case_id].append(name)
     return {k: _shared(tuple(v)) for k, v in found.items()}
 
