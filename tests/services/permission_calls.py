@@ -616,6 +616,8 @@ NO_OPERATION: dict[str, str] = {
     "the reminder to make one can show to everyone",
     "desktop.services.due.due_summary": "counts what is due for the reminder after sign-in, "
     "and counts nothing (no refusal) for a role that may not see cases",
+    "desktop.services.due.reminder": "what the reminder after sign-in lists: nothing (no "
+    "refusal) for a role that may not see cases, like due_summary",
     "desktop.services.frontdesk.check": "the front-desk list, which the front desk reads with "
     "its own key and every other role may read too",
     "desktop.services.demo_casefiles.add_case_files": "builds a new sample store's invented "
