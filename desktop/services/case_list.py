@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from desktop.dates import uk_today
 from desktop.domain.due import DueItem
 from desktop.services import cases, due
-from desktop.services.cases import COUNT_CAP, NEWEST_FIRST, CaseOrder, CaseRow
+from desktop.services.case_order import NEWEST_FIRST, CaseOrder
+from desktop.services.cases import COUNT_CAP, CaseRow
 from desktop.services.session import UserSession
 
 

@@ -1,31 +1,33 @@
-"""Case files: listing (page by page, within the user's schools), opening, and fetching one."""
+"""Case files: listing (page by page, within the user's schools), opening, and fetching one.
+
+The orders the list sorts in are `services.case_order`; the numbering of new cases' references
+is `services.case_numbers`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, select
-from sqlalchemy import case as sql_case
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import True_
 
 from desktop.dates import uk_today, utc_now
-from desktop.domain.cases import CaseStatus, Stage, format_reference
+from desktop.domain.cases import CaseStatus, Stage
 from desktop.domain.people import Relationship
 from desktop.domain.record_dates import check_not_too_early
 from desktop.domain.roles import Operation
 from desktop.domain.text import clean_block, clean_line
 from desktop.errors import ValidationError
 from desktop.services import audit, scope
-from desktop.services.due import needs_attention_clause, next_due_on
+from desktop.services.case_numbers import insert_numbered
+from desktop.services.case_order import NEWEST_FIRST, CaseOrder, order_by
+from desktop.services.due import needs_attention_clause
 from desktop.services.session import UserSession
 from desktop.storage.models import Case, Person, School, case_schools
 from desktop.storage.search import (
@@ -156,68 +158,6 @@ def has_cases_in(db: Session, session: UserSession) -> bool:
     """`has_cases` inside a transaction the caller holds."""
     filters = _filters(session, search="", school_id=None, status=None)
     return bool(db.scalar(select(select(Case.id).where(*filters.where).exists())))
-
-
-class CaseSort(StrEnum):
-    """What the case list can be sorted by; nothing else reaches the ORDER BY."""
-
-    REFERENCE = "reference"
-    SUBJECT = "subject"
-    SCHOOL = "school"
-    STATUS = "status"
-    STAGE = "stage"
-    OPENED = "opened"
-    NEXT_DUE = "next_due"  # the date of the case's most pressing open item; none last
-
-
-@dataclass(frozen=True)
-class CaseOrder:
-    """A sort key and direction; cases that tie are ordered by id the same way."""
-
-    key: CaseSort = CaseSort.OPENED
-    descending: bool = True
-
-
-NEWEST_FIRST = CaseOrder()
-SortColumn = ColumnElement[Any] | QueryableAttribute[Any]
-
-
-def _sort_columns(key: CaseSort, today: dt.date) -> list[SortColumn]:
-    """The SQL for each sort key: the order of what the list shows in that column."""
-    if key is CaseSort.REFERENCE:
-        return [Case.ref_year, Case.ref_sequence]
-    if key is CaseSort.SUBJECT:
-        return [func.lower(Person.given_name), func.lower(Person.family_name)]
-    if key is CaseSort.SCHOOL:  # the first of the case's schools, as the list shows them
-        first_school = (
-            select(func.min(School.name))
-            .select_from(case_schools)
-            .join(School, School.id == case_schools.c.school_id)
-            .where(case_schools.c.case_id == Case.id)
-            .scalar_subquery()
-        )
-        return [first_school]
-    if key is CaseSort.STATUS:
-        return [
-            sql_case({s.value: s.label for s in CaseStatus}, value=Case.status, else_=Case.status)
-        ]
-    if key is CaseSort.STAGE:
-        return [sql_case({s.value: s.label for s in Stage}, value=Case.stage, else_=Case.stage)]
-    if key is CaseSort.NEXT_DUE:
-        return [next_due_on(today)]
-    return [Case.opened_on]
-
-
-def _order_by(order: CaseOrder, today: dt.date) -> list[Any]:
-    try:
-        key = CaseSort(order.key)
-    except ValueError:
-        raise ValidationError(f"Cases cannot be sorted by {order.key!r}.", "order") from None
-    columns = [*_sort_columns(key, today), Case.id]
-    ordered = [c.desc() if order.descending else c.asc() for c in columns]
-    if key is CaseSort.NEXT_DUE:  # cases with nothing due come last either way
-        ordered[0] = ordered[0].nulls_last()
-    return ordered
 
 
 def list_cases(
@@ -397,7 +337,7 @@ def _page(
         found = {r.id: r for r in db.connection().execute(_ROWS_BY_ID, {"ids": ids}).all()}
         rows = [found[i] for i in ids if i in found]
     else:
-        query = _matching(db, filters, *_ROW_COLUMNS).order_by(*_order_by(order, today))
+        query = _matching(db, filters, *_ROW_COLUMNS).order_by(*order_by(order, today))
         rows = list(db.connection().execute(query.offset(offset).limit(limit)))
     names = _school_names(db, [r.id for r in rows])
     return [
@@ -454,22 +394,6 @@ def all_cases(
             return out
 
 
-def next_reference(db: Session, year: int, *, after: int = 0) -> tuple[str, int]:
-    """The next free reference in `year`, numbered above `after` (a number just lost).
-
-    Call it inside a write transaction (`session.transaction(write=True)`): SQLite then
-    holds the write lock from the first read, so no other writer can take the number
-    before this transaction commits. A server database gives no such lock; there the
-    unique constraint on (ref_year, ref_sequence) catches a clash and `open_case` retries.
-    """
-    last = db.scalar(select(func.max(Case.ref_sequence)).where(Case.ref_year == year)) or 0
-    sequence = max(last, after) + 1
-    return format_reference(year, sequence), sequence
-
-
-REFERENCE_ATTEMPTS = 5
-
-
 def check_subject(given_name: str, family_name: str, relationship: str) -> tuple[str, str, str]:
     """A new subject's (first name, last name, relationship) as stored, or ValidationError."""
     given = clean_line(given_name, field="given_name", label="The first name", max_length=100)
@@ -511,7 +435,7 @@ def insert_case(
 ) -> Case:
     """Add a numbered, open case on `subject` and its audit entry, inside the caller's write
     transaction. The caller has already checked the user's role and schools."""
-    case = _insert_numbered(
+    case = insert_numbered(
         db,
         lambda reference, sequence: Case(
             reference=reference,
@@ -588,39 +512,6 @@ def open_case(
             now=now,
         )
         return new_case_row(case, person, schools)
-
-
-def _insert_numbered(db: Session, make: Callable[[str, int], Case], year: int) -> Case:
-    """Insert the case under the next free reference, trying again if another took it.
-
-    Each attempt runs in a savepoint, so a clash undoes only that attempt. A clash is
-    recognised by looking the number up again, never by the database's error text; any
-    other integrity error is raised as it is. Bounded: a store that keeps clashing is
-    broken in some other way.
-    """
-    after, attempts = 0, 0
-    while True:
-        attempts += 1
-        reference, sequence = next_reference(db, year, after=after)
-        try:
-            with db.begin_nested():
-                case = make(reference, sequence)
-                db.add(case)
-                db.flush()
-            return case
-        except IntegrityError:
-            if attempts >= REFERENCE_ATTEMPTS or not _reference_taken(
-                db, reference, year, sequence
-            ):
-                raise
-            after = sequence
-
-
-def _reference_taken(db: Session, reference: str, year: int, sequence: int) -> bool:
-    clash = (Case.reference == reference) | (
-        (Case.ref_year == year) & (Case.ref_sequence == sequence)
-    )
-    return db.scalar(select(Case.id).where(clash).limit(1)) is not None
 
 
 def get_case(session: UserSession, *, reference: str) -> CaseRow:

@@ -25,7 +25,8 @@ from desktop.domain.due import DueItem, DueKind, DueState
 from desktop.errors import user_message
 from desktop.services import case_list
 from desktop.services.case_list import FirstPage, ListPage
-from desktop.services.cases import COUNT_CAP, NEWEST_FIRST, CaseOrder, CaseRow, CaseSort
+from desktop.services.case_order import NEWEST_FIRST, CaseOrder, CaseSort
+from desktop.services.cases import COUNT_CAP, CaseRow
 from desktop.services.session import UserSession
 from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
 

@@ -14,7 +14,8 @@ from desktop.domain.restrictions import RestrictionKind, RestrictionState
 from desktop.domain.roles import Role
 from desktop.domain.sanctions import Outcome, Phase
 from desktop.services import due
-from desktop.services.cases import CaseOrder, CaseSort, count_cases, list_cases
+from desktop.services.case_order import CaseOrder, CaseSort
+from desktop.services.cases import count_cases, list_cases
 from desktop.services.sanction_reviews import decide
 from desktop.services.sanctions import take_step
 from desktop.services.session import UserSession

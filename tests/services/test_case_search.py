@@ -18,14 +18,8 @@ import pytest
 from sqlalchemy import select
 
 from desktop.services import auth
-from desktop.services.cases import (
-    CaseOrder,
-    CaseRow,
-    CaseSort,
-    count_cases,
-    find_cases,
-    list_cases,
-)
+from desktop.services.case_order import CaseOrder, CaseSort
+from desktop.services.cases import CaseRow, count_cases, find_cases, list_cases
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.storage.models import Case

@@ -17,12 +17,10 @@ from desktop.domain.cases import CaseStatus, Stage
 from desktop.domain.text import visible_text
 from desktop.errors import NotPermitted, ValidationError
 from desktop.services.audit import verify_chain
+from desktop.services.case_numbers import REFERENCE_ATTEMPTS
+from desktop.services.case_order import NEWEST_FIRST, CaseOrder, CaseSort
 from desktop.services.cases import (
-    NEWEST_FIRST,
-    REFERENCE_ATTEMPTS,
-    CaseOrder,
     CaseRow,
-    CaseSort,
     all_cases,
     count_cases,
     get_case,

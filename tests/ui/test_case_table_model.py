@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from desktop.domain.cases import Stage
 from desktop.services import auth, cases
-from desktop.services.cases import CaseOrder, CaseSort
+from desktop.services.case_order import CaseOrder, CaseSort
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.ui.case_list import count_text
