@@ -13,7 +13,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget, QWizard  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget, QWizard  # noqa: E402
 
 
 def save(widget: QWidget, out: Path, name: str) -> None:
@@ -653,7 +653,12 @@ def main(out: Path) -> int:
         for index, page in enumerate(settings.pages, start=1):
             settings.show_page(page.objectName())
             save(settings, out, f"settings_{index}_{page.objectName()}")
-        procedure_dialogs(session, settings.show_page("procedurePage"), out)
+        procedure = settings.show_page("procedurePage")
+        tabs = procedure.findChild(QTabWidget, "procedureTabs")
+        tabs.setCurrentWidget(procedure.findChild(QWidget, "windowsTab"))
+        save(settings, out, "settings_5_procedurePage_time_windows")
+        tabs.setCurrentIndex(0)
+        procedure_dialogs(session, procedure, out)
         settings.close()
         second_factor_enrolment(session, window, out)
 

@@ -249,13 +249,17 @@ class ProcedurePage(SettingsPage):
             f"<br><span style='color: palette(placeholder-text)'>{who}</span>"
         )
         self._show_steps(profile)
-        windows = profile.windows
+        windows, kept = profile.windows, profile.retention
         rows = (
             ("Time given for written representations", windows.representations_days),
             ("A bar lasts, unless the decision says otherwise", windows.default_bar_days),
             ("A communication plan lasts, unless the decision says", windows.default_plan_days),
             ("Longest a bar or plan runs before its review", windows.review_interval_days),
             ("A written warning is kept for", windows.warning_retention_days),
+            # How long a closed case is kept, by how far it went (the retention review).
+            ("A closed case that went no further than concerns is kept for", kept.concern_days),
+            ("A closed case with a formal written warning is kept for", kept.warning_days),
+            ("A closed case with a bar, plan or legal action is kept for", kept.sanction_days),
         )
         self.windows_table.setRowCount(len(rows))
         for row, (text, days) in enumerate(rows):

@@ -150,6 +150,21 @@ def test_the_page_shows_the_profile_in_force(qtbot, new_store: SetupResult) -> N
     shown = dict(zip(column(windows, 0), column(windows, 1), strict=True))
     assert shown["Time given for written representations"] == "10 days"
     assert shown["A written warning is kept for"] == "365 days"
+    retention = now.profile.retention
+    assert (retention.concern_days, retention.warning_days, retention.sanction_days) == (
+        730,
+        1095,
+        2190,
+    )
+    assert shown["A closed case that went no further than concerns is kept for"] == (
+        f"{retention.concern_days:,} days"
+    )
+    assert shown["A closed case with a formal written warning is kept for"] == (
+        f"{retention.warning_days:,} days"
+    )
+    assert shown["A closed case with a bar, plan or legal action is kept for"] == (
+        f"{retention.sanction_days:,} days"
+    )
 
     history = w(page, QTableWidget, "historyTable")
     assert history.rowCount() == 1

@@ -24,6 +24,7 @@ EXPECTED = {
     "lock_screen",
     "settings_trustPage",
     "settings_procedurePage",
+    "settings_procedurePage_time_windows",
     "procedure_editor_error",
     "help",
     "sanctions_1_choose",
