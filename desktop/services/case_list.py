@@ -9,15 +9,14 @@ the "Next due" column (`case_list_due`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from desktop.dates import uk_today
 from desktop.domain.due import DueItem
 from desktop.services import cases, due
-from desktop.services.case_order import NEWEST_FIRST, CaseOrder
-from desktop.services.cases import COUNT_CAP, CaseRow
+from desktop.services.cases import COUNT_CAP, CaseQuery, CaseRow
 from desktop.services.session import UserSession
 
 
@@ -40,20 +39,9 @@ class FirstPage(ListPage):
     any_cases: bool = False
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The list's search and drop-downs, as the window holds them."""
-
-    search: str = ""
-    school_id: int | None = None
-    status: str | None = None
-    needs_attention: bool = False  # only cases with something overdue or due within a week
-    order: CaseOrder = field(default=NEWEST_FIRST)
-
-
 def first_page(
     session: UserSession,
-    filters: Filters,
+    query: CaseQuery,
     *,
     limit: int = 100,
     count_up_to: int = COUNT_CAP,
@@ -62,18 +50,7 @@ def first_page(
     """The count, the first page and its next due items, read together."""
     today = today or uk_today()
     with session.transaction() as db:
-        found = cases.find_in(
-            db,
-            session,
-            search=filters.search,
-            school_id=filters.school_id,
-            status=filters.status,
-            needs_attention=filters.needs_attention,
-            order=filters.order,
-            limit=limit,
-            today=today,
-            count_up_to=count_up_to,
-        )
+        found = cases.find_in(db, session, query, limit=limit, today=today, count_up_to=count_up_to)
         items = _next_due(db, session, found.rows, today)
         any_cases = bool(found.total) or cases.has_cases_in(db, session)
     return FirstPage(found.rows, items, found.total, found.exact, any_cases)
@@ -81,7 +58,7 @@ def first_page(
 
 def next_page(
     session: UserSession,
-    filters: Filters,
+    query: CaseQuery,
     *,
     offset: int,
     limit: int = 100,
@@ -90,18 +67,7 @@ def next_page(
     """The page after the first `offset` rows, and its next due items."""
     today = today or uk_today()
     with session.transaction() as db:
-        rows = cases.list_in(
-            db,
-            session,
-            search=filters.search,
-            school_id=filters.school_id,
-            status=filters.status,
-            needs_attention=filters.needs_attention,
-            order=filters.order,
-            offset=offset,
-            limit=limit,
-            today=today,
-        )
+        rows = cases.list_in(db, session, query, offset=offset, limit=limit, today=today)
         return ListPage(rows, _next_due(db, session, rows, today))
 
 

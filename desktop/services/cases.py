@@ -160,6 +160,28 @@ def has_cases_in(db: Session, session: UserSession) -> bool:
     return bool(db.scalar(select(select(Case.id).where(*filters.where).exists())))
 
 
+@dataclass(frozen=True)
+class CaseQuery:
+    """Which cases the list shows, and in what order: the window's search, drop-downs and
+    sorted column."""
+
+    search: str = ""
+    school_id: int | None = None
+    status: str | None = None
+    needs_attention: bool = False  # only cases with something overdue or due within a week
+    order: CaseOrder = NEWEST_FIRST
+
+    def filters(self, session: UserSession, today: dt.date) -> _Filters:
+        return _filters(
+            session,
+            search=self.search,
+            school_id=self.school_id,
+            status=self.status,
+            needs_attention=self.needs_attention,
+            today=today,
+        )
+
+
 def list_cases(
     session: UserSession,
     *,
@@ -174,46 +196,19 @@ def list_cases(
 ) -> list[CaseRow]:
     """One page of cases in `order` (newest first unless asked otherwise). `today` is the
     day "Needs attention" and the next-due order are worked out for (the UK date now)."""
+    query = CaseQuery(search, school_id, status, needs_attention, order)
     with session.transaction() as db:
-        return list_in(
-            db,
-            session,
-            search=search,
-            school_id=school_id,
-            status=status,
-            needs_attention=needs_attention,
-            order=order,
-            offset=offset,
-            limit=limit,
-            today=today or uk_today(),
-        )
+        return list_in(db, session, query, offset=offset, limit=limit, today=today or uk_today())
 
 
 def list_in(
-    db: Session,
-    session: UserSession,
-    *,
-    search: str,
-    school_id: int | None,
-    status: str | None,
-    needs_attention: bool,
-    order: CaseOrder,
-    offset: int,
-    limit: int,
-    today: dt.date,
+    db: Session, session: UserSession, query: CaseQuery, *, offset: int, limit: int, today: dt.date
 ) -> list[CaseRow]:
     """`list_cases` inside a transaction the caller holds."""
-    filters = _filters(
-        session,
-        search=search,
-        school_id=school_id,
-        status=status,
-        needs_attention=needs_attention,
-        today=today,
-    )
+    filters = query.filters(session, today)
     indexed = indexed_search(db, filters.search) if filters.search else None
     offset, limit = max(0, offset), max(1, min(limit, MAX_PAGE))
-    return _page(db, filters, order, offset, limit, today, indexed)
+    return _page(db, filters, query.order, offset, limit, today, indexed)
 
 
 @dataclass(frozen=True)
@@ -242,44 +237,25 @@ def find_cases(
     together. A search is counted no further than `count_up_to` (counting every one of
     twenty thousand matches for "sm" costs far more than finding the newest hundred);
     without one the count is exact."""
+    query = CaseQuery(search, school_id, status, needs_attention, order)
     with session.transaction() as db:
         return find_in(
-            db,
-            session,
-            search=search,
-            school_id=school_id,
-            status=status,
-            needs_attention=needs_attention,
-            order=order,
-            limit=limit,
-            today=today or uk_today(),
-            count_up_to=count_up_to,
+            db, session, query, limit=limit, today=today or uk_today(), count_up_to=count_up_to
         )
 
 
 def find_in(
     db: Session,
     session: UserSession,
+    query: CaseQuery,
     *,
-    search: str,
-    school_id: int | None,
-    status: str | None,
-    needs_attention: bool,
-    order: CaseOrder,
     limit: int,
     today: dt.date,
     count_up_to: int,
 ) -> FoundCases:
     """`find_cases` inside a transaction the caller holds (the case list reads its page's
     next due items in the same one: `services.case_list`)."""
-    filters = _filters(
-        session,
-        search=search,
-        school_id=school_id,
-        status=status,
-        needs_attention=needs_attention,
-        today=today,
-    )
+    filters = query.filters(session, today)
     indexed = indexed_search(db, filters.search) if filters.search else None
     if indexed is None:
         total, exact = _count(db, filters), True
@@ -288,7 +264,7 @@ def find_in(
         total, exact = min(counted, count_up_to), counted <= count_up_to
     limit = max(1, min(limit, MAX_PAGE))
     at_most = total if indexed is not None and exact else None
-    rows = _page(db, filters, order, 0, limit, today, indexed, at_most) if total else []
+    rows = _page(db, filters, query.order, 0, limit, today, indexed, at_most) if total else []
     return FoundCases(rows, total, exact)
 
 

@@ -26,7 +26,7 @@ from desktop.errors import user_message
 from desktop.services import case_list
 from desktop.services.case_list import FirstPage, ListPage
 from desktop.services.case_order import NEWEST_FIRST, CaseOrder, CaseSort
-from desktop.services.cases import COUNT_CAP, CaseRow
+from desktop.services.cases import COUNT_CAP, CaseQuery, CaseRow
 from desktop.services.session import UserSession
 from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
 
@@ -102,8 +102,8 @@ class CaseFilters(TypedDict):
     needs_attention: bool  # only cases with something overdue or due within a week
 
 
-def _service_filters(filters: CaseFilters, order: CaseOrder) -> case_list.Filters:
-    return case_list.Filters(**filters, order=order)
+def _query(filters: CaseFilters, order: CaseOrder) -> CaseQuery:
+    return CaseQuery(**filters, order=order)
 
 
 def load_first_page(
@@ -111,14 +111,14 @@ def load_first_page(
 ) -> FirstPage:
     """The reads a new filter, search or sort needs (on a pool thread)."""
     return case_list.first_page(
-        session, _service_filters(filters, order), limit=PAGE, count_up_to=count_up_to
+        session, _query(filters, order), limit=PAGE, count_up_to=count_up_to
     )
 
 
 def load_page(
     session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int
 ) -> ListPage:
-    return case_list.next_page(session, _service_filters(filters, order), offset=offset, limit=PAGE)
+    return case_list.next_page(session, _query(filters, order), offset=offset, limit=PAGE)
 
 
 class CaseTableModel(QAbstractTableModel):

@@ -327,10 +327,10 @@ NEEDS.update(
         "desktop.services.cases.count_cases": Needs(VIEW, lambda s, w, c: cases.count_cases(s)),
         "desktop.services.cases.has_cases": Needs(VIEW, lambda s, w, c: cases.has_cases(s)),
         "desktop.services.case_list.first_page": Needs(
-            VIEW, lambda s, w, c: case_list.first_page(s, case_list.Filters())
+            VIEW, lambda s, w, c: case_list.first_page(s, cases.CaseQuery())
         ),
         "desktop.services.case_list.next_page": Needs(
-            VIEW, lambda s, w, c: case_list.next_page(s, case_list.Filters(), offset=0)
+            VIEW, lambda s, w, c: case_list.next_page(s, cases.CaseQuery(), offset=0)
         ),
         "desktop.services.cases.open_case": Needs(
             EDIT,

@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from desktop.services import auth, case_list, cases, due
 from desktop.services.case_order import CaseOrder, CaseSort
+from desktop.services.cases import CaseQuery
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
@@ -44,15 +45,15 @@ def session(demo_store: Path) -> Iterator[UserSession]:
 @pytest.mark.parametrize(
     "filters",
     [
-        case_list.Filters(),
-        case_list.Filters(search="an"),  # short: the index's copy of the text
-        case_list.Filters(search="son", status="open"),
-        case_list.Filters(search="CB-2026", order=CaseOrder(CaseSort.NEXT_DUE, descending=False)),
-        case_list.Filters(school_id=2, needs_attention=True),
+        CaseQuery(),
+        CaseQuery(search="an"),  # short: the index's copy of the text
+        CaseQuery(search="son", status="open"),
+        CaseQuery(search="CB-2026", order=CaseOrder(CaseSort.NEXT_DUE, descending=False)),
+        CaseQuery(school_id=2, needs_attention=True),
     ],
 )
 def test_the_first_page_is_what_the_listing_and_the_due_items_say(
-    session: UserSession, filters: case_list.Filters
+    session: UserSession, filters: CaseQuery
 ) -> None:
     page = case_list.first_page(session, filters, limit=40, count_up_to=60, today=TODAY)
     found = cases.find_cases(
@@ -74,7 +75,7 @@ def test_the_first_page_is_what_the_listing_and_the_due_items_say(
 
 
 def test_the_next_page_follows_on(session: UserSession) -> None:
-    filters = case_list.Filters(search="e")
+    filters = CaseQuery(search="e")
     first = case_list.first_page(session, filters, limit=30, today=TODAY)
     after = case_list.next_page(session, filters, offset=30, limit=30, today=TODAY)
     listed = cases.list_cases(session, search="e", offset=30, limit=30, today=TODAY)
@@ -92,8 +93,8 @@ def test_one_transaction_and_one_account_check_per_page(session: UserSession) ->
 
     event.listen(session.store.engine, "before_cursor_execute", heard)
     try:
-        case_list.first_page(session, case_list.Filters(search="son"), today=TODAY)
-        case_list.next_page(session, case_list.Filters(search="son"), offset=100, today=TODAY)
+        case_list.first_page(session, CaseQuery(search="son"), today=TODAY)
+        case_list.next_page(session, CaseQuery(search="son"), offset=100, today=TODAY)
     finally:
         event.remove(session.store.engine, "before_cursor_execute", heard)
     begun = [s for s in statements if s.startswith("BEGIN")]
@@ -104,7 +105,7 @@ def test_one_transaction_and_one_account_check_per_page(session: UserSession) ->
 def test_no_match_is_told_apart_from_no_cases(
     session: UserSession, new_store: SetupResult, store_path: Path
 ) -> None:
-    nothing = case_list.first_page(session, case_list.Filters(search="zzqzz"), today=TODAY)
+    nothing = case_list.first_page(session, CaseQuery(search="zzqzz"), today=TODAY)
     assert (nothing.rows, nothing.total, nothing.any_cases) == ([], 0, True)
-    empty = case_list.first_page(trust_leader(new_store, store_path), case_list.Filters())
+    empty = case_list.first_page(trust_leader(new_store, store_path), CaseQuery())
     assert (empty.rows, empty.total, empty.any_cases) == ([], 0, False)
