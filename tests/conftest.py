@@ -10,6 +10,7 @@ import datetime as dt  # noqa: E402
 import shutil  # noqa: E402
 import tempfile  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import keyring  # noqa: E402
@@ -24,6 +25,18 @@ from desktop.services.setup import AdminDraft, SchoolDraft, SetupResult, TrustDr
 # records its own parameters, so production stores are unaffected.
 FAST_KDF = keyvault.KdfParams(time_cost=1, memory_kib=8192, parallelism=1)
 ADMIN_PASSWORD = "admin password 1"
+
+
+@contextmanager
+def fast_keys() -> Iterator[None]:
+    """FAST_KDF outside a test's own set-up: a store shared by a module's tests is made
+    before `_isolated` sets it for each test."""
+    previous = keyvault.DEFAULT_KDF
+    keyvault.DEFAULT_KDF = FAST_KDF
+    try:
+        yield
+    finally:
+        keyvault.DEFAULT_KDF = previous
 
 
 # The tests make thousands of small stores, and every commit waits for the disk (SQLite's

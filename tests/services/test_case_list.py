@@ -15,6 +15,7 @@ from desktop.services.cases import CaseQuery
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.services.setup import SetupResult
+from tests.conftest import fast_keys
 from tests.services.sanction_support import trust_leader
 
 TODAY = dt.date(2026, 11, 24)
@@ -22,16 +23,9 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import desktop.storage.keyvault as keyvault
-    from tests.conftest import FAST_KDF
-
-    previous = keyvault.DEFAULT_KDF
-    keyvault.DEFAULT_KDF = FAST_KDF
-    try:
-        path = tmp_path_factory.mktemp("demo") / "demo.casebook"
+    path = tmp_path_factory.mktemp("demo") / "demo.casebook"
+    with fast_keys():
         create_demo_store(path, cases=220, seed=5, today=TODAY)
-    finally:
-        keyvault.DEFAULT_KDF = previous
     return path
 
 

@@ -23,6 +23,7 @@ from desktop.services.cases import CaseRow, count_cases, find_cases, list_cases
 from desktop.services.demo import SAMPLE_PASSWORD, create_demo_store
 from desktop.services.session import UserSession
 from desktop.storage.models import Case
+from tests.conftest import fast_keys
 
 CASES = 500
 TODAY = dt.date(2026, 11, 2)
@@ -33,24 +34,17 @@ OPENED_LATE = {"a few": 5, "many": 250}
 
 @pytest.fixture(scope="module", params=sorted(OPENED_LATE))
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    import desktop.storage.keyvault as keyvault
-    from tests.conftest import FAST_KDF
-
-    previous = keyvault.DEFAULT_KDF
-    keyvault.DEFAULT_KDF = FAST_KDF
-    try:
-        path = tmp_path_factory.mktemp("search") / "search.casebook"
+    path = tmp_path_factory.mktemp("search") / "search.casebook"
+    with fast_keys():
         create_demo_store(path, cases=CASES, seed=5, today=TODAY)
         session = auth.sign_in(path, username="admin", password=SAMPLE_PASSWORD)
-        try:
-            with session.transaction(write=True) as db:
-                first = db.scalars(select(Case).order_by(Case.id).limit(OPENED_LATE[request.param]))
-                for n, case in enumerate(first):
-                    case.opened_on = TODAY + dt.timedelta(days=1 + n % 3)  # ties on a day too
-        finally:
-            session.close()
+    try:
+        with session.transaction(write=True) as db:
+            first = db.scalars(select(Case).order_by(Case.id).limit(OPENED_LATE[request.param]))
+            for n, case in enumerate(first):
+                case.opened_on = TODAY + dt.timedelta(days=1 + n % 3)  # ties on a day too
     finally:
-        keyvault.DEFAULT_KDF = previous
+        session.close()
     return path
 
 

@@ -30,6 +30,7 @@ from desktop.ui.case_table_model import (
     SUBJECT,
     CaseTableModel,
 )
+from tests.conftest import fast_keys
 from tests.services.accounts import front_desk_session
 
 CASES = 350
@@ -38,16 +39,9 @@ CASES = 350
 @pytest.fixture(scope="module")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """350 invented cases, made once for the module (the bulk writer takes well under a second)."""
-    import desktop.storage.keyvault as keyvault
-    from tests.conftest import FAST_KDF
-
-    previous = keyvault.DEFAULT_KDF
-    keyvault.DEFAULT_KDF = FAST_KDF
-    try:
-        path = tmp_path_factory.mktemp("demo") / "demo.casebook"
+    path = tmp_path_factory.mktemp("demo") / "demo.casebook"
+    with fast_keys():
         create_demo_store(path, cases=CASES, seed=3)
-    finally:
-        keyvault.DEFAULT_KDF = previous
     return path
 
 
