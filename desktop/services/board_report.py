@@ -27,7 +27,7 @@ from desktop.dates import utc_now
 from desktop.domain.reporting import BoardReport, check_period, shown_rows
 from desktop.domain.roles import Operation
 from desktop.errors import ValidationError
-from desktop.services import audit, board_figures, exports, scope
+from desktop.services import audit, board_appendix, board_figures, exports, scope
 from desktop.services.session import UserSession
 from desktop.storage.models import School, Trust, case_schools
 
@@ -87,9 +87,9 @@ def annual_report(
                 board_figures.steps(db, bounds, cases),
                 board_figures.outcomes(db, bounds, cases),
             )
-            appendix = tuple(board_figures.named_cases(db, bounds, incidents)) if named else None
+            appendix = tuple(board_appendix.named_cases(db, bounds, incidents)) if named else None
         disclosed = (
-            board_figures.disclosures(db, bounds, None if every else cases) if named else None
+            board_appendix.disclosures(db, bounds, None if every else cases) if named else None
         )
         trust_name = db.scalar(select(Trust.name).order_by(Trust.id).limit(1)) or ""
     report = BoardReport(
