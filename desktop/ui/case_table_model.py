@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypedDict
+from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -25,7 +26,7 @@ from desktop.domain.due import DueItem, DueKind, DueState
 from desktop.errors import user_message
 from desktop.services import case_list
 from desktop.services.case_list import FirstPage, ListPage
-from desktop.services.case_order import NEWEST_FIRST, CaseOrder, CaseSort
+from desktop.services.case_order import CaseOrder, CaseSort
 from desktop.services.cases import COUNT_CAP, CaseQuery, CaseRow
 from desktop.services.session import UserSession
 from desktop.ui.operations import Change, Job, Latest, ReadOp, changes
@@ -93,32 +94,13 @@ def next_due_tip(item: DueItem | None) -> str:
     return "\n".join(lines)
 
 
-class CaseFilters(TypedDict):
-    """The case list's search and filters, as the cases service takes them."""
-
-    search: str
-    school_id: int | None
-    status: str | None
-    needs_attention: bool  # only cases with something overdue or due within a week
-
-
-def _query(filters: CaseFilters, order: CaseOrder) -> CaseQuery:
-    return CaseQuery(**filters, order=order)
-
-
-def load_first_page(
-    session: UserSession, filters: CaseFilters, order: CaseOrder, count_up_to: int = COUNT_CAP
-) -> FirstPage:
+def load_first_page(session: UserSession, query: CaseQuery, count_up_to: int) -> FirstPage:
     """The reads a new filter, search or sort needs (on a pool thread)."""
-    return case_list.first_page(
-        session, _query(filters, order), limit=PAGE, count_up_to=count_up_to
-    )
+    return case_list.first_page(session, query, limit=PAGE, count_up_to=count_up_to)
 
 
-def load_page(
-    session: UserSession, filters: CaseFilters, order: CaseOrder, offset: int
-) -> ListPage:
-    return case_list.next_page(session, _query(filters, order), offset=offset, limit=PAGE)
+def load_page(session: UserSession, query: CaseQuery, offset: int) -> ListPage:
+    return case_list.next_page(session, query, offset=offset, limit=PAGE)
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -142,13 +124,7 @@ class CaseTableModel(QAbstractTableModel):
         self._due: dict[int, DueItem] = {}  # the loaded rows' next due items, by case id
         self._total = 0
         self._exact = True  # False: more than `_total` match (a search's count stops there)
-        self._filters: CaseFilters = {
-            "search": "",
-            "school_id": None,
-            "status": None,
-            "needs_attention": False,
-        }
-        self._order: CaseOrder = NEWEST_FIRST
+        self._query = CaseQuery()  # the search, the filters and the order (newest first)
         self._any_cases = False
         self._error = ""
         self._latest = Latest()  # only the newest load is shown
@@ -171,12 +147,8 @@ class CaseTableModel(QAbstractTableModel):
         return self._error
 
     @property
-    def filters(self) -> CaseFilters:
-        return self._filters.copy()
-
-    @property
     def order(self) -> CaseOrder:
-        return self._order
+        return self._query.order
 
     @property
     def any_cases(self) -> bool:
@@ -202,23 +174,24 @@ class CaseTableModel(QAbstractTableModel):
         """Start again from the first page with new filters; `needs_attention` None keeps
         the current choice (the window's search and drop-downs leave it as it is)."""
         if needs_attention is None:
-            needs_attention = self._filters["needs_attention"]
-        self._filters = {
-            "search": search.strip(),
-            "school_id": school_id,
-            "status": status or None,
-            "needs_attention": needs_attention,
-        }
+            needs_attention = self._query.needs_attention
+        self._query = replace(
+            self._query,
+            search=search.strip(),
+            school_id=school_id,
+            status=status or None,
+            needs_attention=needs_attention,
+        )
         self.refresh()
 
     @property
     def needs_attention(self) -> bool:
-        return self._filters["needs_attention"]
+        return self._query.needs_attention
 
     def set_needs_attention(self, on: bool) -> None:
         """Show only the cases with something overdue or due within a week, or every case."""
-        if on != self._filters["needs_attention"]:
-            self._filters["needs_attention"] = on
+        if on != self._query.needs_attention:
+            self._query = replace(self._query, needs_attention=on)
             self.refresh()
 
     def refresh(self) -> None:
@@ -228,10 +201,8 @@ class CaseTableModel(QAbstractTableModel):
             self._loading = False
             self._show_first_page(FirstPage([], {}))
             return
-        filters, order, up_to = self.filters, self._order, self._count_up_to
-        self._load(
-            lambda job: load_first_page(job.session, filters, order, up_to), self._show_first_page
-        )
+        query, up_to = self._query, self._count_up_to
+        self._load(lambda job: load_first_page(job.session, query, up_to), self._show_first_page)
 
     def _load(self, run: Callable[[Job], Any], success: Callable[[Any], None]) -> None:
         """One read of the list off the UI thread; only the newest one's rows are shown."""
@@ -277,16 +248,16 @@ class CaseTableModel(QAbstractTableModel):
         """Ask for the next page; it is appended when it arrives."""
         if not self.canFetchMore(parent):
             return
-        filters, order, offset = self.filters, self._order, len(self._rows)
-        self._load(lambda job: load_page(job.session, filters, order, offset), self._append_page)
+        query, offset = self._query, len(self._rows)
+        self._load(lambda job: load_page(job.session, query, offset), self._append_page)
 
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         """Called by the view when a header is clicked: reload from the first page."""
         if not 0 <= column < len(COLUMNS):
             return
         wanted = CaseOrder(SORT_KEYS[column], descending=order == Qt.SortOrder.DescendingOrder)
-        if wanted != self._order:
-            self._order = wanted
+        if wanted != self._query.order:
+            self._query = replace(self._query, order=wanted)
             self.refresh()
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
