@@ -274,10 +274,8 @@ def _items(
     today: dt.date,
     *,
     lean: bool = False,
-    open_tasks: int | None = None,
 ) -> list[DueItem]:
-    """The view's items, ordered; `lean`: tasks without their names, for counting;
-    `open_tasks`: only that many of the open tasks, the most pressing."""
+    """The view's items, ordered; `lean`: tasks without their names, for counting."""
     items: list[DueItem] = []
     schools = SchoolNames(db)
     if not view.kinds or view.kinds - {
@@ -288,7 +286,7 @@ def _items(
         for r in _restrictions(db, actor, view, today, schools):
             items.extend(restriction_items(r, today))
     if not view.kinds or DueKind.TASK in view.kinds:
-        tasks = _tasks(db, actor, view, today, schools, lean=lean, first=open_tasks)
+        tasks = _tasks(db, actor, view, today, schools, lean=lean)
         items.extend(task_item(t, today) for t in tasks)
     if not view.kinds or DueKind.WARNING_EXPIRY in view.kinds:
         items.extend(warning_item(w, today) for w in _warnings(db, actor, view, schools))
@@ -350,9 +348,12 @@ def reminder(session: UserSession, *, listed: int, today: dt.date | None = None)
     today = today or uk_today()
     view = DueView(start=today, end=soon_after(today))
     with session.transaction() as db:
-        summary = summarise(_items(db, session.actor, view, today, lean=True), today)
-        shown = _items(db, session.actor, view, today, open_tasks=listed)
-    return Reminder(summary, [i for i in shown if i.state is not DueState.DONE][:listed])
+        counted = _items(db, session.actor, view, today, lean=True)
+        # Only tasks are read lean: the other items are shown as counted.
+        tasks = _tasks(db, session.actor, view, today, SchoolNames(db), first=listed)
+    shown = [i for i in counted if i.kind is not DueKind.TASK and i.state is not DueState.DONE]
+    shown += [task_item(t, today) for t in tasks]
+    return Reminder(summarise(counted, today), ordered(shown)[:listed])
 
 
 def owners(session: UserSession) -> list[str]:
